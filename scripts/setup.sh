@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Installs what Spindle needs on a fresh Debian machine with rustup, once.
+# Every version is pinned here; nothing is downloaded from outside the
+# package registries (trunk must find wasm-bindgen on PATH, see Trunk.toml).
+#
+#   scripts/setup.sh          toolchain + trunk + wasm-bindgen-cli
+#   scripts/setup.sh --test   the same, plus Debian's chromium and chromium-driver
+set -euo pipefail
+
+TRUNK_VERSION=0.22.1
+WASM_BINDGEN_VERSION=0.2.130 # must equal the wasm-bindgen crate in Cargo.lock
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+toolchain=$(sed -n 's/^channel *= *"\(.*\)"/\1/p' rust-toolchain.toml)
+export PATH="$HOME/.cargo/bin:$PATH"
+
+say() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
+
+if ! command -v rustup >/dev/null; then
+  echo "rustup is required: see https://rustup.rs" >&2
+  exit 1
+fi
+
+# rust-toolchain.toml names the components and targets; `rustup show` (or
+# `rustup toolchain install` with no argument) installs them.
+if ! rustup run "$toolchain" rustc --print target-libdir --target wasm32-unknown-unknown >/dev/null 2>&1 ||
+   [ ! -d "$(rustup run "$toolchain" rustc --print sysroot)/lib/rustlib/src/rust/library" ]; then
+  say "installing toolchain $toolchain"
+  rustup toolchain install "$toolchain" --profile minimal \
+    --component rust-src,rustfmt,clippy --target wasm32-unknown-unknown
+fi
+
+have_version() { # tool wanted-version
+  command -v "$1" >/dev/null && "$1" --version 2>/dev/null | grep -qw "$2"
+}
+
+if ! have_version wasm-bindgen "$WASM_BINDGEN_VERSION"; then
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (~2 min)"
+  # Not --locked: its lockfile pins a webpki-roots the registry no longer has.
+  cargo +"$toolchain" install wasm-bindgen-cli --version "=$WASM_BINDGEN_VERSION" --force
+fi
+
+if ! have_version trunk "$TRUNK_VERSION"; then
+  say "installing trunk $TRUNK_VERSION (~9 min, once)"
+  cargo +"$toolchain" install trunk --version "=$TRUNK_VERSION" --locked --force
+fi
+
+if [ "${1:-}" = "--test" ]; then
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    say "installing Debian's chromium and chromium-driver"
+    sudo_="" ; [ "$(id -u)" = 0 ] || sudo_=sudo
+    $sudo_ apt-get update -q
+    DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -q chromium chromium-driver
+  fi
+fi
+
+# build-std and Trunk's offline mode need the std sources' dependencies
+# fetched for wasm32 before an offline build.
+cargo fetch --target wasm32-unknown-unknown -q 2>/dev/null || true

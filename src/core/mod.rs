@@ -1,0 +1,11 @@
+//! Pure Rust: workloads, checks, setup codec, records and the worker
+//! protocol. Nothing here knows about the browser; all of it is tested on
+//! the host with `cargo test`.
+
+pub mod clock;
+pub mod mode;
+pub mod primes;
+pub mod protocol;
+pub mod record;
+pub mod setup;
+pub mod workload;

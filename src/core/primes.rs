@@ -1,0 +1,390 @@
+//! Sum of primes ≤ n by trial division, exactly as the tutorial writes it
+//! (`shared/seeds/003`: `is_prime` testing 2, 3 and then 6k ± 1), one task
+//! per bound, optionally split into chunks of at most `chunk` numbers.
+//!
+//! The answer is checked against a table of known sums, or, for other
+//! bounds, against an independent sieve of Eratosthenes.
+
+use std::collections::BTreeMap;
+
+use super::workload::{Built, ParamSpec, Params, Reference, SetupError, Workload, WorkloadSpec};
+
+/// Known sums of the primes ≤ n (`shared/CONCEPTS.md`).
+pub const KNOWN_SUMS: &[(u64, u64)] = &[
+    (10, 17),
+    (100, 1_060),
+    (1_000_000, 37_550_402_023),
+    (2_000_000, 142_913_828_922),
+    (3_000_000, 312_471_072_265),
+    (10_000_000, 3_203_324_994_356),
+    (20_000_000, 12_272_577_818_052),
+];
+
+/// Largest accepted bound: 50,000,000 takes about 15 s sequentially in wasm.
+pub const MAX_BOUND: u64 = 50_000_000;
+/// At most this many bounds in one run.
+pub const MAX_BOUNDS: usize = 16;
+/// The bounds together may cover at most this many numbers.
+pub const MAX_TOTAL: u64 = 60_000_000;
+/// Smallest accepted chunk: finer chunks only measure overhead.
+pub const MIN_CHUNK: u64 = 1_000;
+/// At most this many tasks after chunking.
+pub const MAX_TASKS: usize = 10_000;
+
+pub const DEFAULT_BOUNDS: &str = "1000000,2000000,3000000";
+
+pub const SPEC: WorkloadSpec = WorkloadSpec {
+    id: "primes",
+    name: "Sum of primes",
+    kind: "CPU-bound, uneven tasks",
+    about: "Adds up every prime up to each bound by trial division, one task per bound. \
+            Larger bounds take much longer, so with one task per bound the pool waits for \
+            the biggest; a chunk size splits every bound into even pieces that balance.",
+    source: "shared/seeds/003: sum_prime(n) with is_prime, Pool.map over [1000000, 2000000, 3000000]",
+    params: &[
+        ParamSpec {
+            key: "bounds",
+            label: "Bounds",
+            default: DEFAULT_BOUNDS,
+            help: "comma-separated, each 1 … 50,000,000; at most 16, together at most 60,000,000",
+        },
+        ParamSpec {
+            key: "chunk",
+            label: "Chunk",
+            default: "",
+            help: "empty = one task per bound; else 1,000 … 50,000,000 numbers per task, at most 10,000 tasks",
+        },
+    ],
+    build,
+};
+
+/// `n` is prime, by the tutorial's trial division.
+// `%` as the tutorial writes it; `is_multiple_of` adds a zero check to the hot loop.
+#[allow(clippy::manual_is_multiple_of)]
+pub fn is_prime(n: u64) -> bool {
+    if n <= 1 {
+        return false;
+    }
+    if n <= 3 {
+        return true;
+    }
+    if n % 2 == 0 || n % 3 == 0 {
+        return false;
+    }
+    let mut i = 5;
+    while i * i <= n {
+        if n % i == 0 || n % (i + 2) == 0 {
+            return false;
+        }
+        i += 6;
+    }
+    true
+}
+
+/// Sum of the primes in `lo..=hi`, by trial division.
+pub fn sum_primes_in(lo: u64, hi: u64) -> u64 {
+    (lo..=hi).filter(|&n| is_prime(n)).sum()
+}
+
+/// Sum of the primes ≤ `n` by a sieve of Eratosthenes over odd numbers: an
+/// independent check of the trial-division result (10,000,000 in ~50 ms).
+pub fn sieve_sum(n: u64) -> u64 {
+    if n < 2 {
+        return 0;
+    }
+    // bit i stands for the odd number 2i + 1; bit 0 (the number 1) is unused.
+    let len = (n as usize - 1) / 2 + 1;
+    let mut composite = vec![0u64; len.div_ceil(64)];
+    let mut sum = 2;
+    let mut i = 1;
+    while i < len {
+        if composite[i / 64] >> (i % 64) & 1 == 0 {
+            let p = 2 * i + 1;
+            sum += p as u64;
+            let mut j = p * p / 2;
+            while j < len {
+                composite[j / 64] |= 1 << (j % 64);
+                j += p;
+            }
+        }
+        i += 1;
+    }
+    sum
+}
+
+/// One task: the numbers `lo..=hi`, part of the bound at `bound_index`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub bound_index: usize,
+    pub lo: u64,
+    pub hi: u64,
+}
+
+/// The sum-of-primes workload with its validated parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Primes {
+    pub bounds: Vec<u64>,
+    pub chunk: Option<u64>,
+    spans: Vec<Span>,
+}
+
+impl Primes {
+    /// # Errors
+    /// Every limit in this file, as a [`SetupError`] naming the parameter.
+    pub fn new(bounds: Vec<u64>, chunk: Option<u64>) -> Result<Self, SetupError> {
+        let bad = |message: String| SetupError::param("bounds", message);
+        if bounds.is_empty() {
+            return Err(bad("give at least one bound".into()));
+        }
+        if bounds.len() > MAX_BOUNDS {
+            return Err(bad(format!(
+                "{} bounds is more than the limit of {MAX_BOUNDS}",
+                bounds.len()
+            )));
+        }
+        if let Some(&b) = bounds.iter().find(|&&b| b == 0 || b > MAX_BOUND) {
+            return Err(bad(format!("{b} is outside 1 … {MAX_BOUND}")));
+        }
+        let total: u64 = bounds.iter().sum();
+        if total > MAX_TOTAL {
+            return Err(bad(format!(
+                "the bounds add up to {total}, more than the limit of {MAX_TOTAL}"
+            )));
+        }
+        if let Some(c) = chunk {
+            if !(MIN_CHUNK..=MAX_BOUND).contains(&c) {
+                return Err(SetupError::param(
+                    "chunk",
+                    format!("{c} is outside {MIN_CHUNK} … {MAX_BOUND}"),
+                ));
+            }
+        }
+        let mut spans = Vec::new();
+        for (bound_index, &bound) in bounds.iter().enumerate() {
+            let step = chunk.unwrap_or(bound).max(1);
+            let mut lo = 1;
+            while lo <= bound {
+                let hi = bound.min(lo.saturating_add(step - 1));
+                spans.push(Span {
+                    bound_index,
+                    lo,
+                    hi,
+                });
+                if spans.len() > MAX_TASKS {
+                    return Err(SetupError::param(
+                        "chunk",
+                        format!("more than {MAX_TASKS} tasks: choose a larger chunk"),
+                    ));
+                }
+                lo = hi + 1;
+            }
+        }
+        Ok(Primes {
+            bounds,
+            chunk,
+            spans,
+        })
+    }
+
+    pub fn spans(&self) -> &[Span] {
+        &self.spans
+    }
+
+    /// Per-bound sums from per-task values given in task order.
+    pub fn bound_sums(&self, values: &[u64]) -> Vec<u64> {
+        let mut sums = vec![0; self.bounds.len()];
+        for (span, value) in self.spans.iter().zip(values) {
+            sums[span.bound_index] += value;
+        }
+        sums
+    }
+}
+
+fn join(values: &[u64]) -> String {
+    values
+        .iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+impl Workload for Primes {
+    fn task_count(&self) -> usize {
+        self.spans.len()
+    }
+
+    fn task_label(&self, index: usize) -> String {
+        let s = self.spans[index];
+        let bound = self.bounds[s.bound_index];
+        if s.lo == 1 && s.hi == bound {
+            format!("≤ {bound}")
+        } else {
+            format!("≤ {bound}: {}…{}", s.lo, s.hi)
+        }
+    }
+
+    fn run_task(&self, index: usize) -> u64 {
+        let s = self.spans[index];
+        sum_primes_in(s.lo, s.hi)
+    }
+
+    fn answer(&self, values: &[u64]) -> String {
+        join(&self.bound_sums(values))
+    }
+
+    fn reference(&self) -> Option<Reference> {
+        let known: Option<Vec<u64>> = self
+            .bounds
+            .iter()
+            .map(|b| KNOWN_SUMS.iter().find(|(n, _)| n == b).map(|&(_, s)| s))
+            .collect();
+        Some(match known {
+            Some(sums) => Reference {
+                answer: join(&sums),
+                source: "known answers",
+            },
+            None => Reference {
+                answer: join(
+                    &self
+                        .bounds
+                        .iter()
+                        .map(|&b| sieve_sum(b))
+                        .collect::<Vec<_>>(),
+                ),
+                source: "sieve of Eratosthenes",
+            },
+        })
+    }
+}
+
+fn parse_u64(key: &'static str, text: &str) -> Result<u64, SetupError> {
+    let t = text.trim().replace('_', "");
+    t.parse::<u64>().map_err(|_| {
+        let why = if t.starts_with('-') {
+            "is negative"
+        } else {
+            "is not a whole number"
+        };
+        SetupError::param(key, format!("{:?} {why}", text.trim()))
+    })
+}
+
+fn build(params: &Params) -> Result<Built, SetupError> {
+    let bounds_text = params
+        .get("bounds")
+        .map(String::as_str)
+        .unwrap_or(DEFAULT_BOUNDS);
+    let bounds = bounds_text
+        .split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| parse_u64("bounds", s))
+        .collect::<Result<Vec<_>, _>>()?;
+    let chunk = match params.get("chunk").map(|s| s.trim()) {
+        None | Some("") | Some("none") => None,
+        Some(text) => Some(parse_u64("chunk", text)?),
+    };
+    let primes = Primes::new(bounds, chunk)?;
+    let mut canonical = BTreeMap::new();
+    canonical.insert("bounds".to_string(), join(&primes.bounds));
+    if let Some(c) = primes.chunk {
+        canonical.insert("chunk".to_string(), c.to_string());
+    }
+    Ok((Box::new(primes), canonical))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn is_prime_agrees_with_the_sieve_on_small_numbers() {
+        for n in 0..10_000u64 {
+            assert_eq!(sum_primes_in(1, n), sieve_sum(n), "n = {n}");
+        }
+    }
+
+    #[test]
+    fn sieve_matches_every_known_sum() {
+        for &(n, sum) in KNOWN_SUMS {
+            assert_eq!(sieve_sum(n), sum, "n = {n}");
+        }
+    }
+
+    #[test]
+    fn trial_division_matches_known_sums_up_to_a_million() {
+        assert_eq!(sum_primes_in(1, 1_000_000), 37_550_402_023);
+    }
+
+    #[test]
+    fn chunks_cover_each_bound_exactly_once() {
+        let p = Primes::new(vec![10, 25], Some(1_000)).unwrap();
+        assert_eq!(p.spans().len(), 2);
+        let p = Primes::new(vec![2_500, 1_000], Some(1_000)).unwrap();
+        let spans: Vec<_> = p
+            .spans()
+            .iter()
+            .map(|s| (s.bound_index, s.lo, s.hi))
+            .collect();
+        assert_eq!(
+            spans,
+            vec![(0, 1, 1000), (0, 1001, 2000), (0, 2001, 2500), (1, 1, 1000)]
+        );
+        let values: Vec<u64> = (0..p.task_count()).map(|i| p.run_task(i)).collect();
+        assert_eq!(
+            p.bound_sums(&values),
+            vec![sieve_sum(2_500), sieve_sum(1_000)]
+        );
+    }
+
+    #[test]
+    fn reference_uses_the_table_or_the_sieve() {
+        let p = Primes::new(vec![1_000_000, 2_000_000], None).unwrap();
+        let r = p.reference().unwrap();
+        assert_eq!(r.answer, "37550402023,142913828922");
+        assert_eq!(r.source, "known answers");
+        let p = Primes::new(vec![1_000], None).unwrap();
+        let r = p.reference().unwrap();
+        assert_eq!(r.answer, "76127");
+        assert_eq!(r.source, "sieve of Eratosthenes");
+    }
+
+    #[test]
+    fn limits_are_enforced() {
+        assert!(Primes::new(vec![], None).is_err());
+        assert!(Primes::new(vec![0], None).is_err());
+        assert!(Primes::new(vec![MAX_BOUND + 1], None).is_err());
+        assert!(Primes::new(vec![1; MAX_BOUNDS + 1], None).is_err());
+        assert!(Primes::new(vec![MAX_BOUND, MAX_BOUND], None).is_err());
+        assert!(Primes::new(vec![1_000], Some(10)).is_err());
+        assert!(
+            Primes::new(vec![50_000_000], Some(MIN_CHUNK)).is_err(),
+            "too many tasks"
+        );
+        assert!(Primes::new(vec![MAX_BOUND], Some(MAX_BOUND)).is_ok());
+    }
+
+    #[test]
+    fn build_reports_which_parameter_is_wrong() {
+        let params = |b: &str, c: &str| -> Params {
+            [
+                ("bounds".to_string(), b.to_string()),
+                ("chunk".to_string(), c.to_string()),
+            ]
+            .into()
+        };
+        let err = build(&params("10,abc", "")).err().unwrap();
+        assert_eq!(err.param, Some("bounds"));
+        assert!(
+            err.message.contains("not a whole number"),
+            "{}",
+            err.message
+        );
+        let err = build(&params("-5", "")).err().unwrap();
+        assert!(err.message.contains("negative"), "{}", err.message);
+        let err = build(&params("100", "x")).err().unwrap();
+        assert_eq!(err.param, Some("chunk"));
+        let (_, canonical) = build(&params(" 1_000 , 20 ", "none")).unwrap();
+        assert_eq!(canonical.get("bounds").unwrap(), "1000,20");
+        assert!(!canonical.contains_key("chunk"));
+    }
+}

@@ -1,0 +1,75 @@
+//! The one message protocol between the page and the compute worker.
+//! Messages are Rust enums, serialised to JSON strings here and nowhere else.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::mode::Mode;
+use super::record::RunRecord;
+use super::workload::Params;
+
+/// Page → compute worker.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum ToWorker {
+    /// Start the shared-memory pool with this many threads (once per worker:
+    /// the pool cannot be resized, a new size needs a new worker).
+    Init { threads: u32 },
+    /// Run the workload in each mode, in order.
+    Run(RunRequest),
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRequest {
+    pub id: u64,
+    pub workload: String,
+    pub params: Params,
+    pub modes: Vec<Mode>,
+}
+
+/// Compute worker → page.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum FromWorker {
+    /// The worker's wasm is up and listening.
+    Loaded,
+    /// The pool is ready.
+    Ready { threads: u32, startup_ms: f64 },
+    /// One mode finished.
+    ModeDone { id: u64, run: RunRecord },
+    /// Every mode of the run finished.
+    Finished { id: u64 },
+    /// Something went wrong; `id` is the run it belongs to, if any.
+    Failed { id: Option<u64>, error: String },
+}
+
+/// Serialises a message for `postMessage`.
+pub fn encode<T: Serialize>(message: &T) -> String {
+    serde_json::to_string(message).expect("protocol messages always serialise")
+}
+
+/// # Errors
+/// The text is not a message of type `T` (wrong build, corrupted message).
+pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+    serde_json::from_str(text).map_err(|e| format!("unreadable message from the other side: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_round_trip() {
+        let run = ToWorker::Run(RunRequest {
+            id: 7,
+            workload: "primes".into(),
+            params: [("bounds".to_string(), "10".to_string())].into(),
+            modes: vec![Mode::Sequential, Mode::Pool],
+        });
+        assert_eq!(decode::<ToWorker>(&encode(&run)).unwrap(), run);
+        let failed = FromWorker::Failed {
+            id: None,
+            error: "x".into(),
+        };
+        assert_eq!(decode::<FromWorker>(&encode(&failed)).unwrap(), failed);
+        assert!(decode::<FromWorker>("{\"Nope\":1}").is_err());
+    }
+}

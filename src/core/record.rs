@@ -1,0 +1,188 @@
+//! What a run produces: per-task records, per-mode runs, and the result
+//! document the page publishes in `#spindle-result` (and later exports).
+
+use serde::{Deserialize, Serialize};
+
+use super::mode::Mode;
+use super::workload::Params;
+
+/// Version of the [`ResultDoc`] format; bump on incompatible changes.
+pub const RESULT_VERSION: u32 = 1;
+
+/// One task as it ran.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskRecord {
+    /// Task number in submission order.
+    pub index: usize,
+    /// What the task covers (e.g. `≤ 1000000: 1…250000`).
+    pub label: String,
+    /// The thread that ran it: the pool thread's index, 0 for Sequential.
+    pub worker: u32,
+    /// Start and end in ms since the run started, on one clock for all workers.
+    pub start_ms: f64,
+    pub end_ms: f64,
+    /// The task's own value (a partial sum).
+    pub result: String,
+}
+
+impl TaskRecord {
+    pub fn duration_ms(&self) -> f64 {
+        self.end_ms - self.start_ms
+    }
+}
+
+/// One mode's run of the workload.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    pub mode: Mode,
+    /// Threads that could run tasks (1 for Sequential).
+    pub threads: u32,
+    pub wall_ms: f64,
+    /// The whole answer (for primes: one sum per bound, comma-separated).
+    pub result: String,
+    /// `None` when there was nothing to check against.
+    pub correct: Option<bool>,
+    /// What `correct` compared with: "known answers", "sieve of
+    /// Eratosthenes", "sequential run" or "nothing".
+    pub checked_against: String,
+    /// Tasks in submission order.
+    pub tasks: Vec<TaskRecord>,
+}
+
+impl RunRecord {
+    /// Distinct workers that ran at least one task.
+    pub fn workers_used(&self) -> usize {
+        let mut w: Vec<u32> = self.tasks.iter().map(|t| t.worker).collect();
+        w.sort_unstable();
+        w.dedup();
+        w.len()
+    }
+}
+
+/// Speedup of `run` against `baseline`: how many times faster it was.
+pub fn speedup(baseline: &RunRecord, run: &RunRecord) -> Option<f64> {
+    (run.wall_ms > 0.0).then(|| baseline.wall_ms / run.wall_ms)
+}
+
+/// The browser the page ran in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct EnvInfo {
+    #[serde(rename = "crossOriginIsolated")]
+    pub cross_origin_isolated: bool,
+    #[serde(rename = "sharedArrayBuffer")]
+    pub shared_array_buffer: bool,
+    #[serde(rename = "hardwareConcurrency")]
+    pub hardware_concurrency: u32,
+    #[serde(rename = "userAgent")]
+    pub user_agent: String,
+}
+
+impl EnvInfo {
+    /// A short browser name and major version from the user agent.
+    pub fn browser(&self) -> String {
+        browser_name(&self.user_agent)
+    }
+}
+
+/// "Chromium 156", "Firefox 153", … from a user-agent string.
+pub fn browser_name(ua: &str) -> String {
+    let version_after = |key: &str| {
+        ua.split(key).nth(1).map(|rest| {
+            rest.split(['.', ' ', ';', ')'])
+                .next()
+                .unwrap_or("")
+                .to_string()
+        })
+    };
+    for (key, name) in [
+        ("Firefox/", "Firefox"),
+        ("Edg/", "Edge"),
+        ("HeadlessChrome/", "Headless Chrome"),
+        ("Chrome/", "Chrome"),
+        ("Version/", "Safari"),
+    ] {
+        if let Some(v) = version_after(key) {
+            return format!("{name} {v}");
+        }
+    }
+    if ua.is_empty() {
+        "unknown".into()
+    } else {
+        ua.to_string()
+    }
+}
+
+/// The shared-memory pool a run used.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct PoolInfo {
+    pub threads: u32,
+    /// `initThreadPool(threads)`: spawning the workers until all are ready.
+    pub startup_ms: f64,
+    /// Compute worker created until it answered with a ready pool.
+    pub worker_ready_ms: f64,
+}
+
+/// The complete result of one click on Run, as published in
+/// `#spindle-result`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResultDoc {
+    pub version: u32,
+    pub spindle: String,
+    pub workload: String,
+    pub params: Params,
+    pub workers: u32,
+    pub env: EnvInfo,
+    pub pool: Option<PoolInfo>,
+    pub runs: Vec<RunRecord>,
+}
+
+impl ResultDoc {
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a ResultDoc always serialises")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn browser_names() {
+        let chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.8078.73 Safari/537.36";
+        assert_eq!(browser_name(chrome), "Headless Chrome 156");
+        let ff = "Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0";
+        assert_eq!(browser_name(ff), "Firefox 153");
+        assert_eq!(browser_name(""), "unknown");
+    }
+
+    #[test]
+    fn result_doc_uses_the_documented_keys() {
+        let doc = ResultDoc {
+            version: RESULT_VERSION,
+            spindle: "0.1.0".into(),
+            workload: "primes".into(),
+            params: Params::new(),
+            workers: 2,
+            env: EnvInfo {
+                cross_origin_isolated: true,
+                ..Default::default()
+            },
+            pool: None,
+            runs: vec![RunRecord {
+                mode: Mode::Pool,
+                threads: 2,
+                wall_ms: 1.5,
+                result: "17".into(),
+                correct: Some(true),
+                checked_against: "known answers".into(),
+                tasks: vec![],
+            }],
+        };
+        let v: serde_json::Value = serde_json::from_str(&doc.to_json()).unwrap();
+        assert_eq!(v["env"]["crossOriginIsolated"], true);
+        assert_eq!(v["runs"][0]["mode"], "pool");
+        assert_eq!(v["runs"][0]["correct"], true);
+        assert!(v["env"]["hardwareConcurrency"].is_u64());
+        assert!(v["env"]["userAgent"].is_string());
+    }
+}

@@ -1,0 +1,412 @@
+//! The page's setup, as it stands in the query string:
+//! `?workload=primes&bounds=1000000,2000000&chunk=250000&workers=2&modes=sequential,pool&autorun=1`.
+//!
+//! Parsing never fails: every bad value is replaced by a safe default and
+//! reported as a message for the page.
+
+use std::fmt::Write as _;
+
+use super::mode::Mode;
+use super::workload::{self, Params, Workload, WorkloadSpec, CATALOGUE};
+
+/// Never more pool threads than this, whatever the browser reports.
+pub const MAX_WORKERS: u32 = 64;
+
+/// Keys the setup itself owns; all others belong to the workload.
+const SETUP_KEYS: &[&str] = &["workload", "workers", "modes", "autorun"];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setup {
+    pub workload: &'static WorkloadSpec,
+    /// The workload's parameters, validated and canonical.
+    pub params: Params,
+    pub workers: u32,
+    /// Ticked modes, in the fixed run order of [`Mode::ALL`].
+    pub modes: Vec<Mode>,
+    pub autorun: bool,
+}
+
+impl PartialEq for WorkloadSpec {
+    fn eq(&self, other: &Self) -> bool {
+        self.id == other.id
+    }
+}
+impl Eq for WorkloadSpec {}
+
+/// The worker counts a browser with `hardware_concurrency` logical cores
+/// may choose: `1 ..= 2 × cores` (capped at [`MAX_WORKERS`]).
+pub fn worker_range(hardware_concurrency: u32) -> std::ops::RangeInclusive<u32> {
+    1..=(2 * hardware_concurrency.max(1)).min(MAX_WORKERS)
+}
+
+pub fn default_workers(hardware_concurrency: u32) -> u32 {
+    hardware_concurrency.clamp(1, *worker_range(hardware_concurrency).end())
+}
+
+impl Setup {
+    pub fn defaults(hardware_concurrency: u32) -> Setup {
+        let workload = &CATALOGUE[0];
+        Setup {
+            workload,
+            params: workload.default_params(),
+            workers: default_workers(hardware_concurrency),
+            modes: Mode::ALL.to_vec(),
+            autorun: false,
+        }
+    }
+
+    /// Reads a query string (with or without the leading `?`). Returns the
+    /// setup and one message per value that was rejected and replaced.
+    pub fn from_query(query: &str, hardware_concurrency: u32) -> (Setup, Vec<String>) {
+        let mut setup = Setup::defaults(hardware_concurrency);
+        let mut messages = Vec::new();
+        let pairs = parse_query(query);
+        let get = |key: &str| {
+            pairs
+                .iter()
+                .rev()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.as_str())
+        };
+
+        if let Some(id) = get("workload") {
+            match workload::find(id) {
+                Some(w) => setup.workload = w,
+                None => messages.push(format!(
+                    "Unknown workload {id:?}; using {:?}. Known: {}.",
+                    setup.workload.id,
+                    CATALOGUE
+                        .iter()
+                        .map(|w| w.id)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            }
+        }
+
+        if let Some(text) = get("workers") {
+            let range = worker_range(hardware_concurrency);
+            match text.trim().parse::<u32>() {
+                Ok(n) if range.contains(&n) => setup.workers = n,
+                _ => messages.push(format!(
+                    "Worker count {text:?} is not a whole number from {} to {} (2 × the {} cores \
+                     this browser reports); using {}.",
+                    range.start(),
+                    range.end(),
+                    hardware_concurrency,
+                    setup.workers
+                )),
+            }
+        }
+
+        if let Some(text) = get("modes") {
+            let mut modes = Vec::new();
+            for id in text.split(',').map(str::trim).filter(|s| !s.is_empty()) {
+                match Mode::from_id(id) {
+                    Some(m) => modes.push(m),
+                    None => messages.push(format!(
+                        "Unknown mode {id:?} ignored. Known: {}.",
+                        Mode::ALL
+                            .iter()
+                            .map(|m| m.id())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                }
+            }
+            if modes.is_empty() {
+                messages.push("No known mode chosen; running all modes.".into());
+            } else {
+                setup.modes = normalise_modes(modes);
+            }
+        }
+
+        match get("autorun") {
+            None => {}
+            Some("1") | Some("true") => setup.autorun = true,
+            Some("0") | Some("false") => {}
+            Some(other) => messages.push(format!(
+                "autorun={other:?} is neither 1 nor 0; not running automatically."
+            )),
+        }
+
+        let known_keys: Vec<&str> = setup.workload.params.iter().map(|p| p.key).collect();
+        let mut raw = Params::new();
+        for (key, value) in &pairs {
+            if known_keys.contains(&key.as_str()) {
+                raw.insert(key.clone(), value.clone());
+            } else if !SETUP_KEYS.contains(&key.as_str()) {
+                messages.push(format!("Unknown parameter {key:?} ignored."));
+            }
+        }
+        let (params, param_messages) = validate_params(setup.workload, raw);
+        setup.params = params;
+        messages.extend(param_messages);
+        (setup, messages)
+    }
+
+    /// The query string (without `?`) that reproduces this setup.
+    pub fn to_query(&self) -> String {
+        let mut q = format!("workload={}", self.workload.id);
+        for spec in self.workload.params {
+            if let Some(v) = self.params.get(spec.key) {
+                let _ = write!(q, "&{}={}", spec.key, encode_component(v));
+            }
+        }
+        let modes: Vec<&str> = self.modes.iter().map(|m| m.id()).collect();
+        let _ = write!(q, "&workers={}&modes={}", self.workers, modes.join(","));
+        if self.autorun {
+            q.push_str("&autorun=1");
+        }
+        q
+    }
+
+    /// The workload these parameters describe.
+    ///
+    /// # Panics
+    /// Never for a `Setup` built by this module: its params are validated.
+    pub fn build(&self) -> Box<dyn Workload> {
+        (self.workload.build)(&self.params)
+            .expect("setup params are validated")
+            .0
+    }
+
+    /// Sets one workload parameter from the page's form. A rejected value
+    /// leaves the previous one in place and returns the message.
+    pub fn with_param(&self, key: &str, value: &str) -> (Setup, Option<String>) {
+        let mut params = self.params.clone();
+        if value.trim().is_empty() {
+            params.remove(key);
+        } else {
+            params.insert(key.to_string(), value.to_string());
+        }
+        match (self.workload.build)(&params) {
+            Ok((_, canonical)) => (
+                Setup {
+                    params: canonical,
+                    autorun: false,
+                    ..self.clone()
+                },
+                None,
+            ),
+            Err(e) => (self.clone(), Some(format!("{e}. Kept the previous value."))),
+        }
+    }
+
+    pub fn with_workload(&self, id: &str) -> Setup {
+        match workload::find(id) {
+            Some(w) if w.id != self.workload.id => Setup {
+                workload: w,
+                params: w.default_params(),
+                autorun: false,
+                ..self.clone()
+            },
+            _ => self.clone(),
+        }
+    }
+}
+
+/// Modes in run order, without repeats.
+pub fn normalise_modes(mut modes: Vec<Mode>) -> Vec<Mode> {
+    modes.sort_by_key(|m| Mode::ALL.iter().position(|x| x == m));
+    modes.dedup();
+    modes
+}
+
+/// Builds the workload from `raw`; each parameter that is rejected falls
+/// back to its default, with a message.
+fn validate_params(spec: &WorkloadSpec, mut raw: Params) -> (Params, Vec<String>) {
+    let mut messages = Vec::new();
+    for _ in 0..=spec.params.len() {
+        match (spec.build)(&raw) {
+            Ok((_, canonical)) => return (canonical, messages),
+            Err(e) => {
+                let key = e.param.unwrap_or("");
+                let default = spec.params.iter().find(|p| p.key == key).map(|p| p.default);
+                match default {
+                    Some(d) if raw.get(key).map(String::as_str) != Some(d) => {
+                        messages.push(format!(
+                            "{e}; using the default ({}).",
+                            if d.is_empty() { "none" } else { d }
+                        ));
+                        if d.is_empty() {
+                            raw.remove(key);
+                        } else {
+                            raw.insert(key.to_string(), d.to_string());
+                        }
+                    }
+                    _ => break,
+                }
+            }
+        }
+    }
+    messages.push("The parameters do not fit together; using the defaults.".into());
+    let defaults = spec.default_params();
+    let canonical = (spec.build)(&defaults).map(|(_, c)| c).unwrap_or(defaults);
+    (canonical, messages)
+}
+
+/// Splits `a=1&b=2` into decoded pairs; a key without `=` has an empty value.
+fn parse_query(query: &str) -> Vec<(String, String)> {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|s| !s.is_empty())
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            (decode_component(k), decode_component(v))
+        })
+        .collect()
+}
+
+/// Percent-decoding (and `+` as space); invalid escapes stay as they are.
+fn decode_component(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(hi), Some(lo)) => {
+                    out.push(hi << 4 | lo);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+/// Percent-encodes all but unreserved characters and the comma.
+fn encode_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.~,".contains(&b) {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_without_a_query() {
+        let (s, m) = Setup::from_query("", 4);
+        assert!(m.is_empty(), "{m:?}");
+        assert_eq!(s.workload.id, "primes");
+        assert_eq!(s.params.get("bounds").unwrap(), "1000000,2000000,3000000");
+        assert_eq!(s.params.get("chunk"), None);
+        assert_eq!(s.workers, 4);
+        assert_eq!(s.modes, vec![Mode::Sequential, Mode::Pool]);
+        assert!(!s.autorun);
+    }
+
+    #[test]
+    fn the_documented_example_round_trips() {
+        let q = "workload=primes&bounds=1000000,2000000,3000000&chunk=250000&workers=2&modes=sequential,pool&autorun=1";
+        let (s, m) = Setup::from_query(&format!("?{q}"), 2);
+        assert!(m.is_empty(), "{m:?}");
+        assert_eq!(s.workers, 2);
+        assert_eq!(s.params.get("chunk").unwrap(), "250000");
+        assert!(s.autorun);
+        assert_eq!(s.to_query(), q);
+        assert_eq!(Setup::from_query(&s.to_query(), 2).0, s);
+    }
+
+    #[test]
+    fn percent_encoded_commas_are_read() {
+        let (s, m) = Setup::from_query("bounds=10%2C100&modes=pool%2Csequential", 2);
+        assert!(m.is_empty(), "{m:?}");
+        assert_eq!(s.params.get("bounds").unwrap(), "10,100");
+        assert_eq!(s.modes, vec![Mode::Sequential, Mode::Pool]);
+    }
+
+    #[test]
+    fn bad_values_fall_back_with_a_message_each() {
+        let (s, m) = Setup::from_query(
+            "workload=nope&workers=999&modes=pool,warp&bounds=12,-3&chunk=abc&autorun=maybe&zzz=1",
+            2,
+        );
+        assert_eq!(s.workload.id, "primes");
+        assert_eq!(s.workers, 2);
+        assert_eq!(s.modes, vec![Mode::Pool]);
+        assert_eq!(s.params.get("bounds").unwrap(), "1000000,2000000,3000000");
+        assert_eq!(s.params.get("chunk"), None);
+        assert!(!s.autorun);
+        let all = m.join("\n");
+        for needle in [
+            "Unknown workload",
+            "Worker count \"999\"",
+            "\"warp\"",
+            "negative",
+            "chunk",
+            "autorun",
+            "\"zzz\"",
+        ] {
+            assert!(all.contains(needle), "no message about {needle} in:\n{all}");
+        }
+    }
+
+    #[test]
+    fn worker_limits_follow_the_core_count() {
+        assert_eq!(worker_range(2), 1..=4);
+        assert_eq!(worker_range(0), 1..=2);
+        assert_eq!(worker_range(1000), 1..=MAX_WORKERS);
+        let (s, m) = Setup::from_query("workers=0", 2);
+        assert_eq!((s.workers, m.len()), (2, 1));
+        let (s, m) = Setup::from_query("workers=4", 2);
+        assert_eq!((s.workers, m.len()), (4, 0));
+    }
+
+    #[test]
+    fn empty_modes_run_everything() {
+        let (s, m) = Setup::from_query("modes=", 2);
+        assert_eq!(s.modes, Mode::ALL.to_vec());
+        assert_eq!(m.len(), 1);
+    }
+
+    #[test]
+    fn too_large_input_is_refused() {
+        let (s, m) = Setup::from_query("bounds=99999999999999999999999", 2);
+        assert_eq!(s.params.get("bounds").unwrap(), "1000000,2000000,3000000");
+        assert_eq!(m.len(), 1);
+        let many = vec!["10"; 40].join(",");
+        let (_, m) = Setup::from_query(&format!("bounds={many}"), 2);
+        assert!(m[0].contains("limit"), "{m:?}");
+    }
+
+    #[test]
+    fn form_edits_keep_valid_values() {
+        let (s, _) = Setup::from_query("autorun=1", 2);
+        let (t, msg) = s.with_param("chunk", "500000");
+        assert_eq!(msg, None);
+        assert_eq!(t.params.get("chunk").unwrap(), "500000");
+        assert!(!t.autorun, "an edit is a new setup");
+        let (u, msg) = t.with_param("bounds", "1,x");
+        assert!(msg.unwrap().contains("not a whole number"));
+        assert_eq!(u, t);
+        let (v, _) = t.with_param("chunk", "");
+        assert_eq!(v.params.get("chunk"), None);
+    }
+
+    #[test]
+    fn decoding_odd_input_never_panics() {
+        for q in ["%", "%4", "%zz", "a=%E2%82", "=&&=", "bounds=%FF%FE", "é=ü"] {
+            let _ = Setup::from_query(q, 2);
+        }
+        assert_eq!(decode_component("a%2Cb+c%"), "a,b c%");
+    }
+}

@@ -1,0 +1,116 @@
+//! The workload abstraction: what a piece of work is, how it splits into
+//! tasks and how its answer is checked. Adding a workload is one new file
+//! with a [`WorkloadSpec`] and one entry in [`CATALOGUE`].
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Raw parameters by query key (`bounds`, `chunk`, …).
+pub type Params = BTreeMap<String, String>;
+
+/// What [`WorkloadSpec::build`] makes: the workload and its canonical params.
+pub type Built = (Box<dyn Workload>, Params);
+
+/// A piece of work split into independent tasks.
+///
+/// Tasks are numbered `0..task_count()`; each returns a `u64` partial value
+/// and [`Workload::answer`] combines them, in task order, into the result
+/// shown to the person and checked against [`Workload::reference`].
+pub trait Workload: Send + Sync {
+    fn task_count(&self) -> usize;
+    /// What task `index` covers, for tables and timelines.
+    fn task_label(&self, index: usize) -> String;
+    /// Does task `index`. Pure: the same index always gives the same value.
+    fn run_task(&self, index: usize) -> u64;
+    /// The result of the whole work, from the task values in task order.
+    fn answer(&self, values: &[u64]) -> String;
+    /// The answer known without running the tasks (a table, or an
+    /// independent algorithm); `None` means "compare with Sequential".
+    fn reference(&self) -> Option<Reference>;
+}
+
+/// An answer to check runs against, and where it comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    pub answer: String,
+    pub source: &'static str,
+}
+
+/// One parameter a workload takes from the query string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParamSpec {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub default: &'static str,
+    /// The accepted values and limits, shown beside the input.
+    pub help: &'static str,
+}
+
+/// A workload in the catalogue: its id for `workload=`, its words for the
+/// page, its parameters, and how to build it from them.
+#[derive(Clone, Copy)]
+pub struct WorkloadSpec {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub kind: &'static str,
+    pub about: &'static str,
+    /// The tutorial it comes from.
+    pub source: &'static str,
+    pub params: &'static [ParamSpec],
+    /// Validates `params` and returns the workload with its parameters in
+    /// canonical form (what the URL shows).
+    pub build: fn(&Params) -> Result<Built, SetupError>,
+}
+
+impl fmt::Debug for WorkloadSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("WorkloadSpec")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl WorkloadSpec {
+    pub fn default_params(&self) -> Params {
+        self.params
+            .iter()
+            .filter(|p| !p.default.is_empty())
+            .map(|p| (p.key.to_string(), p.default.to_string()))
+            .collect()
+    }
+}
+
+/// Every workload the page offers, in menu order.
+pub const CATALOGUE: &[WorkloadSpec] = &[super::primes::SPEC];
+
+/// The catalogue entry with this id.
+pub fn find(id: &str) -> Option<&'static WorkloadSpec> {
+    CATALOGUE.iter().find(|w| w.id == id)
+}
+
+/// A rejected setup value: which parameter, and why, in words for the page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SetupError {
+    pub param: Option<&'static str>,
+    pub message: String,
+}
+
+impl SetupError {
+    pub fn param(key: &'static str, message: impl Into<String>) -> Self {
+        SetupError {
+            param: Some(key),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for SetupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.param {
+            Some(p) => write!(f, "{p}: {}", self.message),
+            None => f.write_str(&self.message),
+        }
+    }
+}
+
+impl std::error::Error for SetupError {}

@@ -1,0 +1,212 @@
+//! The page's side of the compute worker: starts it, restarts it for a new
+//! pool size (wasm-bindgen-rayon's global pool cannot be resized), and
+//! turns its messages into [`ClientEvent`]s. Never blocks: everything here
+//! is `postMessage` and callbacks.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use wasm_bindgen::prelude::*;
+use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
+
+use super::clock::SharedClock;
+use crate::core::clock::Clock;
+use crate::core::protocol::{decode, encode, FromWorker, RunRequest, ToWorker};
+use crate::core::record::{PoolInfo, RunRecord};
+
+/// The module worker script, copied from `www/` into the build: it loads
+/// the `spindle-worker` bundle, whose start function calls
+/// `platform::compute::register`.
+const WORKER_SCRIPT: &str = "./compute.js";
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClientEvent {
+    PoolStarting {
+        threads: u32,
+    },
+    PoolReady(PoolInfo),
+    ModeDone {
+        id: u64,
+        run: RunRecord,
+    },
+    Finished {
+        id: u64,
+    },
+    RunFailed {
+        id: Option<u64>,
+        error: String,
+    },
+    /// The worker itself failed (script not loadable, pool not startable).
+    WorkerFailed(String),
+}
+
+type Handlers = (
+    Closure<dyn FnMut(MessageEvent)>,
+    Closure<dyn FnMut(ErrorEvent)>,
+);
+
+struct Inner {
+    worker: Option<Worker>,
+    threads: u32,
+    ready: bool,
+    created_ms: f64,
+    /// A run asked for before the pool was ready.
+    pending: Option<RunRequest>,
+    _handlers: Option<Handlers>,
+}
+
+/// Handle to the compute worker; cheap to clone.
+#[derive(Clone)]
+pub struct ComputeClient {
+    inner: Rc<RefCell<Inner>>,
+    on_event: Rc<dyn Fn(ClientEvent)>,
+}
+
+impl PartialEq for ComputeClient {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
+impl ComputeClient {
+    pub fn new(on_event: impl Fn(ClientEvent) + 'static) -> Self {
+        let inner = Inner {
+            worker: None,
+            threads: 0,
+            ready: false,
+            created_ms: 0.0,
+            pending: None,
+            _handlers: None,
+        };
+        ComputeClient {
+            inner: Rc::new(RefCell::new(inner)),
+            on_event: Rc::new(on_event),
+        }
+    }
+
+    /// Starts a fresh compute worker with a pool of `threads`, ending the
+    /// current one (and any run in it).
+    pub fn start(&self, threads: u32) {
+        let mut inner = self.inner.borrow_mut();
+        if let Some(old) = inner.worker.take() {
+            old.terminate();
+        }
+        inner._handlers = None;
+        inner.ready = false;
+        inner.threads = threads;
+        inner.created_ms = SharedClock.now_ms();
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Module);
+        let result = Worker::new_with_options(WORKER_SCRIPT, &options);
+        let event = match result {
+            Ok(worker) => {
+                let handlers = self.handlers();
+                worker.set_onmessage(Some(handlers.0.as_ref().unchecked_ref()));
+                worker.set_onerror(Some(handlers.1.as_ref().unchecked_ref()));
+                inner.worker = Some(worker);
+                inner._handlers = Some(handlers);
+                ClientEvent::PoolStarting { threads }
+            }
+            Err(e) => ClientEvent::WorkerFailed(format!(
+                "could not create the compute worker: {}",
+                super::compute::js_error_text(&e)
+            )),
+        };
+        drop(inner);
+        (self.on_event)(event);
+    }
+
+    /// Runs `request` on a pool of `threads`, restarting the worker first
+    /// if its pool has another size.
+    pub fn run(&self, request: RunRequest, threads: u32) {
+        let (live, ready) = {
+            let inner = self.inner.borrow();
+            (
+                inner.worker.is_some() && inner.threads == threads,
+                inner.ready,
+            )
+        };
+        if live && ready {
+            self.post(&ToWorker::Run(request));
+        } else {
+            // Sent when the pool reports ready (`receive`); `start` keeps it.
+            self.inner.borrow_mut().pending = Some(request);
+            if !live {
+                self.start(threads);
+            }
+        }
+    }
+
+    fn post(&self, message: &ToWorker) {
+        if let Some(worker) = &self.inner.borrow().worker {
+            if let Err(e) = worker.post_message(&JsValue::from_str(&encode(message))) {
+                let error = super::compute::js_error_text(&e);
+                (self.on_event)(ClientEvent::WorkerFailed(error));
+            }
+        }
+    }
+
+    fn handlers(&self) -> Handlers {
+        let weak: Weak<RefCell<Inner>> = Rc::downgrade(&self.inner);
+        let on_event = self.on_event.clone();
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            let Some(inner) = weak.upgrade() else { return };
+            let client = ComputeClient {
+                inner,
+                on_event: on_event.clone(),
+            };
+            if let Some(text) = event.data().as_string() {
+                client.receive(&text);
+            }
+        });
+        let on_event = self.on_event.clone();
+        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+            event.prevent_default();
+            let message = event.message();
+            let message = if message.is_empty() {
+                "the worker script could not be loaded".into()
+            } else {
+                message
+            };
+            on_event(ClientEvent::WorkerFailed(message));
+        });
+        (on_message, on_error)
+    }
+
+    fn receive(&self, text: &str) {
+        let message = match decode::<FromWorker>(text) {
+            Ok(m) => m,
+            Err(error) => return (self.on_event)(ClientEvent::RunFailed { id: None, error }),
+        };
+        let event = match message {
+            FromWorker::Loaded => {
+                let threads = self.inner.borrow().threads;
+                return self.post(&ToWorker::Init { threads });
+            }
+            FromWorker::Ready {
+                threads,
+                startup_ms,
+            } => {
+                let (pending, created_ms) = {
+                    let mut inner = self.inner.borrow_mut();
+                    inner.ready = true;
+                    (inner.pending.take(), inner.created_ms)
+                };
+                let info = PoolInfo {
+                    threads,
+                    startup_ms,
+                    worker_ready_ms: SharedClock.now_ms() - created_ms,
+                };
+                (self.on_event)(ClientEvent::PoolReady(info));
+                if let Some(request) = pending {
+                    self.post(&ToWorker::Run(request));
+                }
+                return;
+            }
+            FromWorker::ModeDone { id, run } => ClientEvent::ModeDone { id, run },
+            FromWorker::Finished { id } => ClientEvent::Finished { id },
+            FromWorker::Failed { id, error } => ClientEvent::RunFailed { id, error },
+        };
+        (self.on_event)(event);
+    }
+}

@@ -1,0 +1,62 @@
+use yew::prelude::*;
+
+use crate::core::record::EnvInfo;
+use crate::ui::format::ms;
+use crate::ui::state::PoolStatus;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub env: EnvInfo,
+    pub pool: PoolStatus,
+}
+
+fn yes_no(value: bool) -> Html {
+    html! { <span class={if value { "yes" } else { "no" }}>{ if value { "yes" } else { "no" } }</span> }
+}
+
+/// The browser's side of the story: isolation, cores, pool.
+#[component]
+pub fn EnvPanel(props: &Props) -> Html {
+    let env = &props.env;
+    let (pool_size, startup, status) = match &props.pool {
+        PoolStatus::Unavailable(_) => (
+            "—".to_string(),
+            "—".to_string(),
+            html! { <span class="no">{ "unavailable" }</span> },
+        ),
+        PoolStatus::Starting { threads } => {
+            (threads.to_string(), "…".into(), html! { { "starting…" } })
+        }
+        PoolStatus::Ready(info) => (
+            info.threads.to_string(),
+            format!(
+                "{} (worker ready in {})",
+                ms(info.startup_ms),
+                ms(info.worker_ready_ms)
+            ),
+            html! { <span class="yes">{ "ready" }</span> },
+        ),
+        PoolStatus::Failed(e) => (
+            "—".into(),
+            "—".into(),
+            html! { <span class="no">{ format!("failed: {e}") }</span> },
+        ),
+    };
+    html! {
+        <section class="panel env" id="env">
+            <h2>{ "Environment" }</h2>
+            <dl>
+                <dt>{ "Cross-origin isolated" }</dt><dd id="env-isolated">{ yes_no(env.cross_origin_isolated) }</dd>
+                <dt>{ "SharedArrayBuffer" }</dt><dd>{ yes_no(env.shared_array_buffer) }</dd>
+                <dt>{ "Cores (hardwareConcurrency)" }</dt><dd>{ env.hardware_concurrency }</dd>
+                <dt>{ "Browser" }</dt><dd title={env.user_agent.clone()}>{ env.browser() }</dd>
+                <dt>{ "Thread pool" }</dt><dd id="env-pool">{ status }</dd>
+                <dt>{ "Pool size" }</dt><dd id="env-pool-size">{ pool_size }</dd>
+                <dt>{ "Pool start-up" }</dt><dd>{ startup }</dd>
+            </dl>
+            if let PoolStatus::Unavailable(why) = &props.pool {
+                <p class="warning" id="isolation-warning">{ why }</p>
+            }
+        </section>
+    }
+}

@@ -1,0 +1,15 @@
+//! One component per file; each only renders its props and sends
+//! [`Action`](super::state::Action)s up.
+
+mod env_panel;
+mod messages;
+mod result_doc;
+mod results;
+mod setup_form;
+mod task_table;
+
+pub use env_panel::EnvPanel;
+pub use messages::Messages;
+pub use result_doc::ResultDoc;
+pub use results::Results;
+pub use setup_form::SetupForm;

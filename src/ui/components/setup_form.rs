@@ -1,0 +1,115 @@
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::core::mode::Mode;
+use crate::core::record::EnvInfo;
+use crate::core::setup::{worker_range, Setup};
+use crate::core::workload::CATALOGUE;
+use crate::ui::state::Action;
+
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    pub setup: Setup,
+    pub env: EnvInfo,
+    pub cannot_run: Option<String>,
+    pub running: bool,
+    pub on_action: Callback<Action>,
+    pub on_run: Callback<()>,
+}
+
+/// Workload, its parameters, worker count, modes, Run.
+#[component]
+pub fn SetupForm(props: &Props) -> Html {
+    let setup = &props.setup;
+    let workload = setup.workload;
+
+    let on_workload = props.on_action.reform(|e: Event| {
+        Action::SetWorkload(e.target_unchecked_into::<HtmlSelectElement>().value())
+    });
+    let on_workers = props.on_action.reform(|e: Event| {
+        let value = e.target_unchecked_into::<HtmlSelectElement>().value();
+        Action::SetWorkers(value.parse().unwrap_or(0))
+    });
+    let on_run = props.on_run.reform(|_: MouseEvent| ());
+
+    let params = workload.params.iter().map(|spec| {
+        let key = spec.key.to_string();
+        let onchange = props.on_action.reform(move |e: Event| Action::SetParam {
+            key: key.clone(),
+            value: e.target_unchecked_into::<HtmlInputElement>().value(),
+        });
+        let value = setup.params.get(spec.key).cloned().unwrap_or_default();
+        let id = format!("param-{}", spec.key);
+        html! {
+            <div class="field">
+                <label for={id.clone()}>{ spec.label }</label>
+                <input id={id} type="text" spellcheck="false" {value} {onchange}
+                    placeholder={if spec.default.is_empty() { "none" } else { spec.default }} />
+                <small>{ spec.help }</small>
+            </div>
+        }
+    });
+
+    let isolated = props.env.cross_origin_isolated;
+    let modes = Mode::ALL.iter().map(|&mode| {
+        let onchange = props
+            .on_action
+            .reform(move |_: Event| Action::ToggleMode(mode));
+        let checked = setup.modes.contains(&mode);
+        let unavailable = mode.needs_shared_memory() && !isolated;
+        let id = format!("mode-{}", mode.id());
+        html! {
+            <li class={classes!(unavailable.then_some("unavailable"))}>
+                <label for={id.clone()}>
+                    <input id={id} type="checkbox" {checked} {onchange} disabled={props.running} />
+                    <strong>{ mode.name() }</strong>
+                    if unavailable { <em>{ " (needs shared memory)" }</em> }
+                </label>
+                <p>{ mode.about() }</p>
+            </li>
+        }
+    });
+
+    let range = worker_range(props.env.hardware_concurrency);
+    let workers = range.clone().map(|n| {
+        let label = if n == props.env.hardware_concurrency {
+            format!("{n} (= cores)")
+        } else {
+            n.to_string()
+        };
+        html! { <option value={n.to_string()} selected={n == setup.workers}>{ label }</option> }
+    });
+
+    html! {
+        <section class="panel setup">
+            <h2>{ "Setup" }</h2>
+            <div class="field">
+                <label for="workload">{ "Workload" }</label>
+                <select id="workload" onchange={on_workload}>
+                    { for CATALOGUE.iter().map(|w| html! {
+                        <option value={w.id} selected={w.id == workload.id}>{ w.name }</option>
+                    }) }
+                </select>
+                <small>{ workload.kind }</small>
+            </div>
+            <p class="about">{ workload.about }</p>
+            <p class="source">{ "From the tutorials: " }<code>{ workload.source }</code></p>
+            { for params }
+            <div class="field">
+                <label for="workers">{ "Workers" }</label>
+                <select id="workers" onchange={on_workers} disabled={props.running}>{ for workers }</select>
+                <small>{ format!("threads in the pool: 1 … 2 × cores ({})", range.end()) }</small>
+            </div>
+            <fieldset>
+                <legend>{ "Modes" }</legend>
+                <ul class="modes">{ for modes }</ul>
+            </fieldset>
+            <button id="run" class="run" onclick={on_run} disabled={props.cannot_run.is_some()}>
+                { if props.running { "Running…" } else { "Run" } }
+            </button>
+            if let Some(why) = props.cannot_run.as_ref().filter(|_| !props.running) {
+                <p class="why-not">{ why }</p>
+            }
+        </section>
+    }
+}

@@ -1,0 +1,187 @@
+//! End-to-end tests: the release build in `dist/`, served with (and once
+//! without) the cross-origin isolation headers, driven in headless Chromium
+//! through chromedriver. Run by scripts/check.sh after `trunk build
+//! --release`; `cargo test --features e2e --test e2e -- --test-threads=1`.
+
+mod support;
+
+use serde_json::Value;
+use support::{console_errors, open, open_with, wait_done, wait_result};
+
+const DEFAULT_SUMS: &str = "37550402023,142913828922,312471072265";
+
+fn run_of<'a>(doc: &'a Value, mode: &str) -> &'a Value {
+    doc["runs"]
+        .as_array()
+        .and_then(|runs| runs.iter().find(|r| r["mode"] == mode))
+        .unwrap_or_else(|| panic!("no {mode} run in {doc:#}"))
+}
+
+#[test]
+fn both_modes_give_the_known_sums_on_the_default_bounds() {
+    let (_server, browser) = open("?workers=2&autorun=1");
+    let doc = wait_done(&browser, 120);
+
+    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["workload"], "primes");
+    assert_eq!(doc["params"]["bounds"], "1000000,2000000,3000000");
+    assert_eq!(doc["workers"], 2);
+    assert_eq!(
+        doc["env"]["crossOriginIsolated"], true,
+        "COOP/COEP must isolate the page"
+    );
+    assert!(doc["env"]["hardwareConcurrency"].as_u64().unwrap() >= 1);
+    assert!(doc["env"]["userAgent"].as_str().unwrap().contains("Chrome"));
+    assert_eq!(doc["pool"]["threads"], 2);
+
+    let modes: Vec<&str> = doc["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["mode"].as_str().unwrap())
+        .collect();
+    assert_eq!(modes, ["sequential", "pool"]);
+    for mode in modes {
+        let run = run_of(&doc, mode);
+        assert_eq!(run["result"], DEFAULT_SUMS, "{mode}");
+        assert_eq!(run["correct"], true, "{mode}");
+        assert_eq!(run["checked_against"], "known answers");
+        assert!(run["wall_ms"].as_f64().unwrap() > 0.0);
+        let tasks = run["tasks"].as_array().unwrap();
+        assert_eq!(tasks.len(), 3, "{mode}: one task per bound");
+        for t in tasks {
+            let (start, end) = (
+                t["start_ms"].as_f64().unwrap(),
+                t["end_ms"].as_f64().unwrap(),
+            );
+            assert!(0.0 <= start && start <= end, "{t}");
+            assert!(
+                t["worker"].is_u64() && t["result"].as_str().unwrap().parse::<u64>().is_ok(),
+                "{t}"
+            );
+        }
+    }
+    assert_eq!(run_of(&doc, "pool")["threads"], 2);
+    assert_eq!(run_of(&doc, "sequential")["threads"], 1);
+
+    // The page shows the same numbers and the check.
+    for mode in ["sequential", "pool"] {
+        let row = browser.wait_for(&format!("#summary-{mode}"), 5).text();
+        assert!(
+            row.contains("37,550,402,023 · 142,913,828,922 · 312,471,072,265"),
+            "{row}"
+        );
+        assert!(row.contains("✓ correct"), "{row}");
+    }
+    assert_eq!(browser.wait_for("#env-isolated", 5).text(), "yes");
+    assert_eq!(browser.wait_for("#env-pool-size", 5).text(), "2");
+
+    let errors = console_errors(&browser);
+    assert!(errors.is_empty(), "console errors: {errors:#?}");
+}
+
+#[test]
+fn a_chunk_size_splits_every_bound_into_even_tasks() {
+    let (_server, browser) = open("?workers=2&chunk=250000&autorun=1");
+    let doc = wait_done(&browser, 120);
+    assert_eq!(doc["params"]["chunk"], "250000");
+    for mode in ["sequential", "pool"] {
+        let run = run_of(&doc, mode);
+        assert_eq!(run["result"], DEFAULT_SUMS);
+        assert_eq!(run["correct"], true);
+        assert_eq!(run["tasks"].as_array().unwrap().len(), 4 + 8 + 12);
+    }
+    assert!(console_errors(&browser).is_empty());
+}
+
+#[test]
+fn a_new_worker_count_takes_effect_on_the_next_run() {
+    let (_server, browser) = open("?workers=1&bounds=300000&modes=pool&autorun=1");
+    let first = wait_done(&browser, 60);
+    assert_eq!(first["pool"]["threads"], 1);
+    assert_eq!(run_of(&first, "pool")["threads"], 1);
+
+    browser.wait_for("#workers option[value=\"2\"]", 5).click();
+    assert!(
+        browser.current_url().contains("workers=2"),
+        "the URL follows the form: {}",
+        browser.current_url()
+    );
+    browser.wait_for("#run", 5).click();
+    let second = browser
+        .wait_until(60, || {
+            let (state, text) = wait_result(&browser, 60);
+            let doc: Value = serde_json::from_str(&text).ok()?;
+            (state == "done" && doc["workers"] == 2).then_some(doc)
+        })
+        .expect("a run with 2 workers");
+    assert_eq!(
+        second["pool"]["threads"], 2,
+        "a new pool, without reloading the page"
+    );
+    let run = run_of(&second, "pool");
+    assert_eq!(run["threads"], 2);
+    assert_eq!(run["correct"], true);
+    assert_eq!(browser.wait_for("#env-pool-size", 5).text(), "2");
+    assert!(console_errors(&browser).is_empty());
+}
+
+#[test]
+fn invalid_url_parameters_give_a_message_and_safe_values() {
+    let (_server, browser) =
+        open("?workload=nope&workers=999&bounds=12,-3&modes=pool,warp&chunk=abc");
+    let messages = browser.wait_for("#messages", 30).text();
+    for needle in [
+        "Unknown workload",
+        "Worker count \"999\"",
+        "negative",
+        "\"warp\"",
+        "chunk",
+    ] {
+        assert!(
+            messages.contains(needle),
+            "no message about {needle}: {messages}"
+        );
+    }
+    let url = browser.current_url();
+    assert!(
+        url.contains("bounds=1000000,2000000,3000000") && url.contains("modes=pool"),
+        "{url}"
+    );
+    assert!(!url.contains("999") && !url.contains("warp"), "{url}");
+
+    // Still usable: the safe setup runs and is correct.
+    let run_button = browser.wait_for("#run", 5);
+    assert!(
+        browser
+            .wait_until(30, || run_button.enabled().then_some(()))
+            .is_some(),
+        "Run stays disabled"
+    );
+    run_button.click();
+    let doc = wait_done(&browser, 120);
+    assert_eq!(run_of(&doc, "pool")["result"], DEFAULT_SUMS);
+    assert_eq!(run_of(&doc, "pool")["correct"], true);
+}
+
+#[test]
+fn without_isolation_the_page_says_why_and_does_not_hang() {
+    let (_server, browser) = open_with("?autorun=1", false);
+    let warning = browser.wait_for("#isolation-warning", 30).text();
+    assert!(warning.contains("not cross-origin isolated"), "{warning}");
+    assert!(
+        warning.contains("Cross-Origin-Embedder-Policy"),
+        "{warning}"
+    );
+    assert_eq!(browser.wait_for("#env-isolated", 5).text(), "no");
+    assert!(
+        !browser.wait_for("#run", 5).enabled(),
+        "Run must be disabled without shared memory"
+    );
+    let result = browser.wait_for("#spindle-result", 5);
+    assert_eq!(result.attr("data-state").as_deref(), Some("idle"));
+    assert!(browser
+        .wait_for("#messages", 5)
+        .text()
+        .contains("autorun=1 ignored"));
+}

@@ -1,0 +1,73 @@
+//! Shared helpers for the browser tests: the built page, a server with or
+//! without isolation headers, a browser, and reading `#spindle-result`.
+
+pub mod server;
+pub mod webdriver;
+
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+pub use server::Server;
+pub use webdriver::Browser;
+
+/// The release build of the page (`trunk build --release`), or
+/// `$SPINDLE_DIST`.
+pub fn dist() -> PathBuf {
+    let dir = std::env::var_os("SPINDLE_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dist"));
+    assert!(
+        dir.join("index.html").is_file(),
+        "{} has no index.html: run `trunk build --release` first (scripts/check.sh does)",
+        dir.display()
+    );
+    dir
+}
+
+/// The page served with the COOP/COEP headers, open in a fresh browser.
+pub fn open(query: &str) -> (Server, Browser) {
+    open_with(query, true)
+}
+
+pub fn open_with(query: &str, isolated: bool) -> (Server, Browser) {
+    let server = Server::start(dist(), isolated);
+    let browser = Browser::launch();
+    browser.goto(&server.url(&format!("/{query}")));
+    (server, browser)
+}
+
+/// Waits for `#spindle-result` to leave `idle`/`running`; returns its state
+/// and text.
+pub fn wait_result(browser: &Browser, secs: u64) -> (String, String) {
+    let el = browser.wait_for("#spindle-result", 30);
+    browser
+        .wait_until(secs, || {
+            let state = el.attr("data-state")?;
+            (state == "done" || state == "error").then(|| (state, el.text_content()))
+        })
+        .unwrap_or_else(|| {
+            panic!(
+                "no result after {secs} s; state {:?}",
+                el.attr("data-state")
+            )
+        })
+}
+
+/// Waits for a finished run and parses its JSON document.
+pub fn wait_done(browser: &Browser, secs: u64) -> Value {
+    let (state, text) = wait_result(browser, secs);
+    assert_eq!(state, "done", "the run failed: {text}");
+    serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("#spindle-result is not JSON ({e}): {text}"))
+}
+
+/// Console entries at level SEVERE (errors), minus none: every error counts.
+pub fn console_errors(browser: &Browser) -> Vec<String> {
+    browser
+        .console()
+        .into_iter()
+        .filter(|e| e["level"] == "SEVERE")
+        .map(|e| e["message"].as_str().unwrap_or_default().to_string())
+        .collect()
+}

@@ -1,0 +1,288 @@
+//! A small blocking WebDriver client (W3C protocol over HTTP/1.1, std
+//! only) and a chromedriver process per browser session.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::thread::sleep;
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+const ELEMENT_KEY: &str = "element-6066-11e4-a52f-4a5d01ff6e8c";
+
+/// Headless Chromium driven through chromedriver. Dropping it ends both.
+pub struct Browser {
+    driver: Child,
+    port: u16,
+    session: String,
+    _profile: TempDir,
+}
+
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn find_binary(env: &str, names: &[&str]) -> String {
+    if let Ok(path) = std::env::var(env) {
+        return path;
+    }
+    for name in names {
+        for dir in std::env::var("PATH").unwrap_or_default().split(':') {
+            let candidate = std::path::Path::new(dir).join(name);
+            if candidate.is_file() {
+                return candidate.to_string_lossy().into_owned();
+            }
+        }
+    }
+    panic!("{} not found on PATH (set {env}); scripts/setup.sh --test installs Debian's chromium and chromium-driver", names[0]);
+}
+
+impl Browser {
+    pub fn launch() -> Browser {
+        let chromedriver = find_binary("CHROMEDRIVER", &["chromedriver"]);
+        let chromium = find_binary(
+            "CHROMIUM",
+            &["chromium", "chromium-browser", "google-chrome"],
+        );
+        let port = free_port();
+        let driver = Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| panic!("could not start {chromedriver}: {e}"));
+        let profile =
+            std::env::temp_dir().join(format!("spindle-e2e-{port}-{}", std::process::id()));
+        let mut browser = Browser {
+            driver,
+            port,
+            session: String::new(),
+            _profile: TempDir(profile.clone()),
+        };
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not listen on port {port}"
+            );
+            sleep(Duration::from_millis(50));
+        }
+        let caps = json!({
+            "capabilities": { "alwaysMatch": {
+                "browserName": "chrome",
+                "goog:loggingPrefs": { "browser": "ALL" },
+                "goog:chromeOptions": {
+                    "binary": chromium,
+                    "args": [
+                        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                        "--no-first-run", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync",
+                        "--disable-dev-shm-usage", "--window-size=1280,1000",
+                        format!("--user-data-dir={}", profile.display()),
+                    ]
+                }
+            }}
+        });
+        let value = browser
+            .call("POST", "/session", Some(caps))
+            .expect("new WebDriver session");
+        browser.session = value["sessionId"].as_str().expect("sessionId").to_string();
+        browser
+    }
+
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
+        let body = body.map(|b| b.to_string()).unwrap_or_default();
+        let mut stream = TcpStream::connect(("127.0.0.1", self.port)).map_err(|e| e.to_string())?;
+        stream.set_read_timeout(Some(Duration::from_secs(120))).ok();
+        write!(
+            stream,
+            "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            self.port,
+            body.len()
+        )
+        .map_err(|e| e.to_string())?;
+        let mut raw = Vec::new();
+        stream.read_to_end(&mut raw).map_err(|e| e.to_string())?;
+        let text = String::from_utf8_lossy(&raw);
+        let (head, payload) = text
+            .split_once("\r\n\r\n")
+            .ok_or("malformed HTTP response")?;
+        let payload = if head
+            .to_ascii_lowercase()
+            .contains("transfer-encoding: chunked")
+        {
+            dechunk(payload)
+        } else {
+            payload.to_string()
+        };
+        let json: Value = serde_json::from_str(&payload).map_err(|e| format!("{e}: {payload}"))?;
+        let value = json.get("value").cloned().unwrap_or(Value::Null);
+        if value.get("error").is_some() {
+            return Err(format!(
+                "{method} {path}: {}: {}",
+                value["error"], value["message"]
+            ));
+        }
+        Ok(value)
+    }
+
+    fn session_call(
+        &self,
+        method: &str,
+        suffix: &str,
+        body: Option<Value>,
+    ) -> Result<Value, String> {
+        self.call(method, &format!("/session/{}{suffix}", self.session), body)
+    }
+
+    pub fn goto(&self, url: &str) {
+        self.session_call("POST", "/url", Some(json!({ "url": url })))
+            .expect("navigate");
+    }
+
+    pub fn current_url(&self) -> String {
+        self.session_call("GET", "/url", None)
+            .unwrap()
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// Runs `script` (a function body; `arguments` are `args`) in the page.
+    pub fn eval(&self, script: &str, args: Vec<Value>) -> Value {
+        self.session_call(
+            "POST",
+            "/execute/sync",
+            Some(json!({ "script": script, "args": args })),
+        )
+        .unwrap_or_else(|e| panic!("script failed: {e}"))
+    }
+
+    pub fn find(&self, css: &str) -> Option<Element<'_>> {
+        let v = self
+            .session_call(
+                "POST",
+                "/element",
+                Some(json!({ "using": "css selector", "value": css })),
+            )
+            .ok()?;
+        Some(Element {
+            browser: self,
+            id: v[ELEMENT_KEY].as_str()?.to_string(),
+        })
+    }
+
+    /// Waits up to `secs` for `css` to match.
+    pub fn wait_for(&self, css: &str, secs: u64) -> Element<'_> {
+        let found = self.wait_until(secs, || self.find(css).map(|e| e.id));
+        Element {
+            browser: self,
+            id: found.unwrap_or_else(|| panic!("no element {css:?} after {secs} s")),
+        }
+    }
+
+    /// Polls `f` every 50 ms until it gives `Some`, for at most `secs`.
+    pub fn wait_until<T>(&self, secs: u64, mut f: impl FnMut() -> Option<T>) -> Option<T> {
+        let deadline = Instant::now() + Duration::from_secs(secs);
+        loop {
+            if let Some(v) = f() {
+                return Some(v);
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Browser console entries so far (chromedriver's log endpoint).
+    pub fn console(&self) -> Vec<Value> {
+        self.session_call("POST", "/se/log", Some(json!({ "type": "browser" })))
+            .ok()
+            .and_then(|v| v.as_array().cloned())
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if !self.session.is_empty() {
+            let _ = self.session_call("DELETE", "", None);
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+fn dechunk(mut body: &str) -> String {
+    let mut out = String::new();
+    while let Some((size, rest)) = body.split_once("\r\n") {
+        let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        if n == 0 || rest.len() < n {
+            break;
+        }
+        out.push_str(&rest[..n]);
+        body = rest[n..].trim_start_matches("\r\n");
+    }
+    out
+}
+
+pub struct Element<'b> {
+    browser: &'b Browser,
+    id: String,
+}
+
+impl Element<'_> {
+    fn call(&self, method: &str, suffix: &str, body: Option<Value>) -> Result<Value, String> {
+        self.browser
+            .session_call(method, &format!("/element/{}{suffix}", self.id), body)
+    }
+
+    pub fn text(&self) -> String {
+        self.call("GET", "/text", None)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default()
+    }
+
+    /// The DOM property (falls back to the attribute).
+    pub fn attr(&self, name: &str) -> Option<String> {
+        self.call("GET", &format!("/attribute/{name}"), None)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+    }
+
+    pub fn click(&self) {
+        self.call("POST", "/click", Some(json!({}))).expect("click");
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.call("GET", "/enabled", None)
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false)
+    }
+
+    /// `textContent`, which includes text inside closed `<details>`.
+    pub fn text_content(&self) -> String {
+        let el = json!({ ELEMENT_KEY: self.id });
+        self.browser
+            .eval("return arguments[0].textContent;", vec![el])
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+}
