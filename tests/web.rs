@@ -67,6 +67,18 @@ async fn the_pool_runs_in_a_worker_and_agrees_with_sequential() {
         .all(|t| t.start_ms >= 0.0 && t.end_ms <= pool.wall_ms + 1.0));
 }
 
+/// Regression: the sieve computed p² in `usize`, which wraps on wasm32 for
+/// p > 65,535, so the independent check disagreed with trial division for
+/// bounds not in the table (seen as "✗ wrong" for bounds=300000).
+#[wasm_bindgen_test]
+fn the_sieve_is_right_on_32_bit_wasm() {
+    use spindle::core::primes::{sieve_sum, sum_primes_in, KNOWN_SUMS};
+    for &(n, sum) in KNOWN_SUMS {
+        assert_eq!(sieve_sum(n), sum, "n = {n}");
+    }
+    assert_eq!(sieve_sum(300_000), sum_primes_in(1, 300_000));
+}
+
 #[wasm_bindgen_test]
 fn the_shared_clock_moves_forward() {
     use spindle::core::clock::Clock;

@@ -99,11 +99,12 @@ pub fn sieve_sum(n: u64) -> u64 {
     let mut i = 1;
     while i < len {
         if composite[i / 64] >> (i % 64) & 1 == 0 {
-            let p = 2 * i + 1;
-            sum += p as u64;
+            let p = 2 * i as u64 + 1;
+            sum += p;
+            // In u64: p² overflows a 32-bit usize (wasm32) for p > 65,535.
             let mut j = p * p / 2;
-            while j < len {
-                composite[j / 64] |= 1 << (j % 64);
+            while j < len as u64 {
+                composite[j as usize / 64] |= 1 << (j % 64);
                 j += p;
             }
         }
