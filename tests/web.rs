@@ -6,65 +6,55 @@
 //! --release --test web` (the runner is set in .cargo/config.toml).
 #![cfg(target_arch = "wasm32")]
 
+use std::sync::Arc;
+
 use spindle::core::mode::Mode;
 use spindle::core::primes::Primes;
 use spindle::core::workload::Workload;
-use spindle::exec::run_mode;
+use spindle::exec::{run_mode, RunContext};
 use spindle::platform::clock::SharedClock;
+use spindle::platform::host::BrowserHost;
 use wasm_bindgen_futures::JsFuture;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_dedicated_worker);
 
 /// The global pool can be created once per wasm instance, so one test
-/// creates it and checks everything that needs it.
+/// creates it and runs every mode that needs only this worker and its
+/// pool. (Thread per task and isolated workers load the page's scripts:
+/// the end-to-end tests run those.)
 #[wasm_bindgen_test]
-async fn the_pool_runs_in_a_worker_and_agrees_with_sequential() {
+async fn the_pool_runs_in_a_worker_and_every_mode_agrees() {
     let env = spindle::platform::env::read();
-    assert!(
-        env.cross_origin_isolated,
-        "the test server must send COOP/COEP"
-    );
+    assert!(env.cross_origin_isolated, "the test server must send COOP/COEP");
 
-    JsFuture::from(wasm_bindgen_rayon::init_thread_pool(2))
-        .await
-        .expect("initThreadPool(2)");
+    JsFuture::from(wasm_bindgen_rayon::init_thread_pool(2)).await.expect("initThreadPool(2)");
     assert_eq!(rayon::current_num_threads(), 2);
 
     let work = Primes::new(vec![100_000, 200_000], Some(10_000)).unwrap();
-    let reference = work.reference();
-    let seq = run_mode(
-        Mode::Sequential,
-        &work,
-        &SharedClock,
-        reference.as_ref(),
-        None,
-    );
-    let pool = run_mode(
-        Mode::Pool,
-        &work,
-        &SharedClock,
-        reference.as_ref(),
-        Some(&seq),
-    );
-    for run in [&seq, &pool] {
-        assert_eq!(run.result, "454396537,1709600813");
-        assert_eq!(
-            run.correct,
-            Some(true),
-            "{} vs {}",
-            run.result,
-            run.checked_against
-        );
-        assert_eq!(run.tasks.len(), work.task_count());
+    let tasks = work.task_count();
+    let ctx = RunContext {
+        workload_id: "primes".into(),
+        params: Default::default(),
+        workload: Arc::new(work),
+        clock: Arc::new(SharedClock),
+        workers: 2,
+        switch_ms: 5.0,
+        panic_task: None,
+    };
+    let reference = ctx.workload.reference();
+    for mode in [Mode::Sequential, Mode::Pool, Mode::Gil, Mode::Async] {
+        let run = run_mode(mode, &ctx, &BrowserHost, reference.as_ref(), None).await;
+        assert_eq!(run.result, "454396537,1709600813", "{mode:?}");
+        assert_eq!(run.correct, Some(true), "{mode:?}: {} vs {}", run.result, run.checked_against);
+        assert_eq!(run.tasks.len(), tasks, "{mode:?}");
+        // Task times from different workers share one axis inside the run.
+        assert!(run.tasks.iter().all(|t| t.start_ms >= 0.0 && t.end_ms <= run.wall_ms + 1.0), "{mode:?}");
+        if mode.uses_workers() {
+            assert_eq!(run.threads, 2, "{mode:?}");
+            assert!(run.tasks.iter().all(|t| t.worker < 2), "{mode:?}");
+        }
     }
-    assert_eq!(pool.threads, 2);
-    assert!(pool.tasks.iter().all(|t| t.worker < 2));
-    // Task times from different workers share one axis inside the run.
-    assert!(pool
-        .tasks
-        .iter()
-        .all(|t| t.start_ms >= 0.0 && t.end_ms <= pool.wall_ms + 1.0));
 }
 
 /// Regression: the sieve computed p² in `usize`, which wraps on wasm32 for
@@ -84,9 +74,6 @@ fn the_shared_clock_moves_forward() {
     use spindle::core::clock::Clock;
     let a = SharedClock.now_ms();
     let b = SharedClock.now_ms();
-    assert!(
-        a > 1.0e12,
-        "epoch milliseconds, not a worker-relative time: {a}"
-    );
+    assert!(a > 1.0e12, "epoch milliseconds, not a worker-relative time: {a}");
     assert!(b >= a);
 }

@@ -30,6 +30,11 @@ pub const MAX_TOTAL: u64 = 60_000_000;
 pub const MIN_CHUNK: u64 = 1_000;
 /// At most this many tasks after chunking.
 pub const MAX_TASKS: usize = 10_000;
+/// Numbers per slice (GIL and cooperative modes): well under a millisecond.
+pub const SLICE: u64 = 10_000;
+/// The bounds together may cover at most this many numbers on the page's
+/// main thread (Main thread and Cooperative modes): about a second there.
+pub const MAIN_THREAD_TOTAL: u64 = 10_000_000;
 
 pub const DEFAULT_BOUNDS: &str = "1000000,2000000,3000000";
 
@@ -138,26 +143,18 @@ impl Primes {
             return Err(bad("give at least one bound".into()));
         }
         if bounds.len() > MAX_BOUNDS {
-            return Err(bad(format!(
-                "{} bounds is more than the limit of {MAX_BOUNDS}",
-                bounds.len()
-            )));
+            return Err(bad(format!("{} bounds is more than the limit of {MAX_BOUNDS}", bounds.len())));
         }
         if let Some(&b) = bounds.iter().find(|&&b| b == 0 || b > MAX_BOUND) {
             return Err(bad(format!("{b} is outside 1 … {MAX_BOUND}")));
         }
         let total: u64 = bounds.iter().sum();
         if total > MAX_TOTAL {
-            return Err(bad(format!(
-                "the bounds add up to {total}, more than the limit of {MAX_TOTAL}"
-            )));
+            return Err(bad(format!("the bounds add up to {total}, more than the limit of {MAX_TOTAL}")));
         }
         if let Some(c) = chunk {
             if !(MIN_CHUNK..=MAX_BOUND).contains(&c) {
-                return Err(SetupError::param(
-                    "chunk",
-                    format!("{c} is outside {MIN_CHUNK} … {MAX_BOUND}"),
-                ));
+                return Err(SetupError::param("chunk", format!("{c} is outside {MIN_CHUNK} … {MAX_BOUND}")));
             }
         }
         let mut spans = Vec::new();
@@ -166,11 +163,7 @@ impl Primes {
             let mut lo = 1;
             while lo <= bound {
                 let hi = bound.min(lo.saturating_add(step - 1));
-                spans.push(Span {
-                    bound_index,
-                    lo,
-                    hi,
-                });
+                spans.push(Span { bound_index, lo, hi });
                 if spans.len() > MAX_TASKS {
                     return Err(SetupError::param(
                         "chunk",
@@ -180,11 +173,7 @@ impl Primes {
                 lo = hi + 1;
             }
         }
-        Ok(Primes {
-            bounds,
-            chunk,
-            spans,
-        })
+        Ok(Primes { bounds, chunk, spans })
     }
 
     pub fn spans(&self) -> &[Span] {
@@ -202,11 +191,7 @@ impl Primes {
 }
 
 fn join(values: &[u64]) -> String {
-    values
-        .iter()
-        .map(u64::to_string)
-        .collect::<Vec<_>>()
-        .join(",")
+    values.iter().map(u64::to_string).collect::<Vec<_>>().join(",")
 }
 
 impl Workload for Primes {
@@ -229,29 +214,38 @@ impl Workload for Primes {
         sum_primes_in(s.lo, s.hi)
     }
 
+    fn slice_count(&self, index: usize) -> usize {
+        let s = self.spans[index];
+        (s.hi - s.lo + 1).div_ceil(SLICE) as usize
+    }
+
+    fn run_slice(&self, index: usize, slice: usize) -> u64 {
+        let s = self.spans[index];
+        let lo = s.lo + slice as u64 * SLICE;
+        sum_primes_in(lo, s.hi.min(lo + SLICE - 1))
+    }
+
+    fn main_thread_limit(&self) -> Option<String> {
+        let total: u64 = self.bounds.iter().sum();
+        (total > MAIN_THREAD_TOTAL).then(|| {
+            format!(
+                "the bounds add up to {total}; on the page's main thread the limit is {MAIN_THREAD_TOTAL} \
+                 (about a second of frozen page)"
+            )
+        })
+    }
+
     fn answer(&self, values: &[u64]) -> String {
         join(&self.bound_sums(values))
     }
 
     fn reference(&self) -> Option<Reference> {
-        let known: Option<Vec<u64>> = self
-            .bounds
-            .iter()
-            .map(|b| KNOWN_SUMS.iter().find(|(n, _)| n == b).map(|&(_, s)| s))
-            .collect();
+        let known: Option<Vec<u64>> =
+            self.bounds.iter().map(|b| KNOWN_SUMS.iter().find(|(n, _)| n == b).map(|&(_, s)| s)).collect();
         Some(match known {
-            Some(sums) => Reference {
-                answer: join(&sums),
-                source: "known answers",
-            },
+            Some(sums) => Reference { answer: join(&sums), source: "known answers" },
             None => Reference {
-                answer: join(
-                    &self
-                        .bounds
-                        .iter()
-                        .map(|&b| sieve_sum(b))
-                        .collect::<Vec<_>>(),
-                ),
+                answer: join(&self.bounds.iter().map(|&b| sieve_sum(b)).collect::<Vec<_>>()),
                 source: "sieve of Eratosthenes",
             },
         })
@@ -261,20 +255,13 @@ impl Workload for Primes {
 fn parse_u64(key: &'static str, text: &str) -> Result<u64, SetupError> {
     let t = text.trim().replace('_', "");
     t.parse::<u64>().map_err(|_| {
-        let why = if t.starts_with('-') {
-            "is negative"
-        } else {
-            "is not a whole number"
-        };
+        let why = if t.starts_with('-') { "is negative" } else { "is not a whole number" };
         SetupError::param(key, format!("{:?} {why}", text.trim()))
     })
 }
 
 fn build(params: &Params) -> Result<Built, SetupError> {
-    let bounds_text = params
-        .get("bounds")
-        .map(String::as_str)
-        .unwrap_or(DEFAULT_BOUNDS);
+    let bounds_text = params.get("bounds").map(String::as_str).unwrap_or(DEFAULT_BOUNDS);
     let bounds = bounds_text
         .split(',')
         .filter(|s| !s.trim().is_empty())
@@ -321,20 +308,23 @@ mod tests {
         let p = Primes::new(vec![10, 25], Some(1_000)).unwrap();
         assert_eq!(p.spans().len(), 2);
         let p = Primes::new(vec![2_500, 1_000], Some(1_000)).unwrap();
-        let spans: Vec<_> = p
-            .spans()
-            .iter()
-            .map(|s| (s.bound_index, s.lo, s.hi))
-            .collect();
-        assert_eq!(
-            spans,
-            vec![(0, 1, 1000), (0, 1001, 2000), (0, 2001, 2500), (1, 1, 1000)]
-        );
+        let spans: Vec<_> = p.spans().iter().map(|s| (s.bound_index, s.lo, s.hi)).collect();
+        assert_eq!(spans, vec![(0, 1, 1000), (0, 1001, 2000), (0, 2001, 2500), (1, 1, 1000)]);
         let values: Vec<u64> = (0..p.task_count()).map(|i| p.run_task(i)).collect();
-        assert_eq!(
-            p.bound_sums(&values),
-            vec![sieve_sum(2_500), sieve_sum(1_000)]
-        );
+        assert_eq!(p.bound_sums(&values), vec![sieve_sum(2_500), sieve_sum(1_000)]);
+    }
+
+    #[test]
+    fn slices_add_up_to_their_task() {
+        let p = Primes::new(vec![95_000, 10], Some(40_000)).unwrap();
+        for i in 0..p.task_count() {
+            let sliced: u64 = (0..p.slice_count(i)).map(|s| p.run_slice(i, s)).sum();
+            assert_eq!(sliced, p.run_task(i), "task {i}");
+        }
+        assert_eq!(p.slice_count(0), 4);
+        assert_eq!(p.slice_count(3), 1);
+        assert!(p.main_thread_limit().is_none());
+        assert!(Primes::new(vec![6_000_000, 5_000_000], None).unwrap().main_thread_limit().is_some());
     }
 
     #[test]
@@ -357,29 +347,18 @@ mod tests {
         assert!(Primes::new(vec![1; MAX_BOUNDS + 1], None).is_err());
         assert!(Primes::new(vec![MAX_BOUND, MAX_BOUND], None).is_err());
         assert!(Primes::new(vec![1_000], Some(10)).is_err());
-        assert!(
-            Primes::new(vec![50_000_000], Some(MIN_CHUNK)).is_err(),
-            "too many tasks"
-        );
+        assert!(Primes::new(vec![50_000_000], Some(MIN_CHUNK)).is_err(), "too many tasks");
         assert!(Primes::new(vec![MAX_BOUND], Some(MAX_BOUND)).is_ok());
     }
 
     #[test]
     fn build_reports_which_parameter_is_wrong() {
         let params = |b: &str, c: &str| -> Params {
-            [
-                ("bounds".to_string(), b.to_string()),
-                ("chunk".to_string(), c.to_string()),
-            ]
-            .into()
+            [("bounds".to_string(), b.to_string()), ("chunk".to_string(), c.to_string())].into()
         };
         let err = build(&params("10,abc", "")).err().unwrap();
         assert_eq!(err.param, Some("bounds"));
-        assert!(
-            err.message.contains("not a whole number"),
-            "{}",
-            err.message
-        );
+        assert!(err.message.contains("not a whole number"), "{}", err.message);
         let err = build(&params("-5", "")).err().unwrap();
         assert!(err.message.contains("negative"), "{}", err.message);
         let err = build(&params("100", "x")).err().unwrap();

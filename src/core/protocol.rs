@@ -5,7 +5,7 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::mode::Mode;
-use super::record::RunRecord;
+use super::record::{RunRecord, TaskRecord};
 use super::workload::Params;
 
 /// Page → compute worker.
@@ -16,6 +16,20 @@ pub enum ToWorker {
     Init { threads: u32 },
     /// Run the workload in each mode, in order.
     Run(RunRequest),
+    /// To an isolated worker: run one task (times relative to `t0`).
+    Task(TaskRequest),
+}
+
+/// One task for an isolated worker, which builds the workload itself.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TaskRequest {
+    pub workload: String,
+    pub params: Params,
+    pub index: usize,
+    /// The worker's slot, reported as the task's worker.
+    pub slot: u32,
+    pub t0: f64,
+    pub panic_task: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -24,6 +38,15 @@ pub struct RunRequest {
     pub workload: String,
     pub params: Params,
     pub modes: Vec<Mode>,
+    /// Threads for the modes that use several (isolated workers; the pool's
+    /// size is fixed when the worker starts).
+    pub workers: u32,
+    /// GIL switch interval, ms.
+    pub switch_ms: f64,
+    /// Make this task panic, to show what a crash does in each mode.
+    pub panic_task: Option<usize>,
+    /// Sequential's answer, to check against when no reference is known.
+    pub baseline: Option<String>,
 }
 
 /// Compute worker → page.
@@ -37,6 +60,8 @@ pub enum FromWorker {
     ModeDone { id: u64, run: RunRecord },
     /// Every mode of the run finished.
     Finished { id: u64 },
+    /// From an isolated worker: one task done.
+    TaskDone { value: Option<u64>, record: TaskRecord },
     /// Something went wrong; `id` is the run it belongs to, if any.
     Failed { id: Option<u64>, error: String },
 }
@@ -63,12 +88,13 @@ mod tests {
             workload: "primes".into(),
             params: [("bounds".to_string(), "10".to_string())].into(),
             modes: vec![Mode::Sequential, Mode::Pool],
+            workers: 2,
+            switch_ms: 5.0,
+            panic_task: None,
+            baseline: None,
         });
         assert_eq!(decode::<ToWorker>(&encode(&run)).unwrap(), run);
-        let failed = FromWorker::Failed {
-            id: None,
-            error: "x".into(),
-        };
+        let failed = FromWorker::Failed { id: None, error: "x".into() };
         assert_eq!(decode::<FromWorker>(&encode(&failed)).unwrap(), failed);
         assert!(decode::<FromWorker>("{\"Nope\":1}").is_err());
     }

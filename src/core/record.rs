@@ -1,6 +1,8 @@
 //! What a run produces: per-task records, per-mode runs, and the result
 //! document the page publishes in `#spindle-result` (and later exports).
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::mode::Mode;
@@ -23,6 +25,9 @@ pub struct TaskRecord {
     pub end_ms: f64,
     /// The task's own value (a partial sum).
     pub result: String,
+    /// Why the task produced no value (it panicked, its worker died).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 impl TaskRecord {
@@ -47,9 +52,57 @@ pub struct RunRecord {
     pub checked_against: String,
     /// Tasks in submission order.
     pub tasks: Vec<TaskRecord>,
+    /// Tasks that failed (see [`TaskRecord::error`]).
+    #[serde(default)]
+    pub failures: usize,
+    /// Mode-specific figures: `thread_startup_ms` (thread per task),
+    /// `message_ms` (isolated workers), `switches` (GIL), …
+    #[serde(default)]
+    pub metrics: BTreeMap<String, f64>,
+    /// How the page's main thread fared while this mode ran.
+    #[serde(default)]
+    pub responsiveness: Option<Responsiveness>,
+}
+
+/// The page's own main thread while a mode ran, from animation frames.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Responsiveness {
+    /// Longest time between two frames (or since the last frame).
+    pub longest_gap_ms: f64,
+    /// Gaps of more than 50 ms: frames a person notices missing.
+    pub gaps_over_50ms: u32,
+    pub frames: u32,
+}
+
+impl Responsiveness {
+    /// The limit above which a gap counts as a freeze.
+    pub const LONG_GAP_MS: f64 = 50.0;
+
+    /// From frame times (ms, ascending) seen during `start..=end`.
+    pub fn from_frames(frames: &[f64], start: f64, end: f64) -> Responsiveness {
+        let mut points = vec![start];
+        points.extend(frames.iter().copied().filter(|&t| t > start && t < end));
+        points.push(end);
+        let gaps = points.windows(2).map(|w| w[1] - w[0]);
+        let (mut longest, mut over) = (0.0f64, 0);
+        for gap in gaps {
+            longest = longest.max(gap);
+            if gap > Self::LONG_GAP_MS {
+                over += 1;
+            }
+        }
+        Responsiveness { longest_gap_ms: longest, gaps_over_50ms: over, frames: points.len() as u32 - 2 }
+    }
 }
 
 impl RunRecord {
+    /// Task indices in the order they finished (`as_completed`).
+    pub fn completion_order(&self) -> Vec<usize> {
+        let mut tasks: Vec<&TaskRecord> = self.tasks.iter().collect();
+        tasks.sort_by(|a, b| a.end_ms.total_cmp(&b.end_ms));
+        tasks.iter().map(|t| t.index).collect()
+    }
+
     /// Distinct workers that ran at least one task.
     pub fn workers_used(&self) -> usize {
         let mut w: Vec<u32> = self.tasks.iter().map(|t| t.worker).collect();
@@ -86,14 +139,8 @@ impl EnvInfo {
 
 /// "Chromium 156", "Firefox 153", … from a user-agent string.
 pub fn browser_name(ua: &str) -> String {
-    let version_after = |key: &str| {
-        ua.split(key).nth(1).map(|rest| {
-            rest.split(['.', ' ', ';', ')'])
-                .next()
-                .unwrap_or("")
-                .to_string()
-        })
-    };
+    let version_after =
+        |key: &str| ua.split(key).nth(1).map(|rest| rest.split(['.', ' ', ';', ')']).next().unwrap_or("").to_string());
     for (key, name) in [
         ("Firefox/", "Firefox"),
         ("Edg/", "Edge"),
@@ -147,6 +194,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn responsiveness_counts_gaps_including_the_edges() {
+        let r = Responsiveness::from_frames(&[5.0, 21.0, 37.0, 120.0, 136.0], 0.0, 140.0);
+        assert_eq!(r.frames, 5);
+        assert_eq!(r.longest_gap_ms, 83.0);
+        assert_eq!(r.gaps_over_50ms, 1);
+        // No frame at all during a 300 ms run: one 300 ms gap.
+        let r = Responsiveness::from_frames(&[-10.0, 400.0], 0.0, 300.0);
+        assert_eq!((r.longest_gap_ms, r.gaps_over_50ms, r.frames), (300.0, 1, 0));
+    }
+
+    #[test]
     fn browser_names() {
         let chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/156.0.8078.73 Safari/537.36";
         assert_eq!(browser_name(chrome), "Headless Chrome 156");
@@ -163,10 +221,7 @@ mod tests {
             workload: "primes".into(),
             params: Params::new(),
             workers: 2,
-            env: EnvInfo {
-                cross_origin_isolated: true,
-                ..Default::default()
-            },
+            env: EnvInfo { cross_origin_isolated: true, ..Default::default() },
             pool: None,
             runs: vec![RunRecord {
                 mode: Mode::Pool,
@@ -176,6 +231,9 @@ mod tests {
                 correct: Some(true),
                 checked_against: "known answers".into(),
                 tasks: vec![],
+                failures: 0,
+                metrics: BTreeMap::new(),
+                responsiveness: None,
             }],
         };
         let v: serde_json::Value = serde_json::from_str(&doc.to_json()).unwrap();

@@ -13,7 +13,10 @@ use super::workload::{self, Params, Workload, WorkloadSpec, CATALOGUE};
 pub const MAX_WORKERS: u32 = 64;
 
 /// Keys the setup itself owns; all others belong to the workload.
-const SETUP_KEYS: &[&str] = &["workload", "workers", "modes", "autorun"];
+const SETUP_KEYS: &[&str] = &["workload", "workers", "modes", "autorun", "switch", "panic"];
+
+/// GIL switch interval limits, whole ms (CPython's default is 5 ms).
+pub const SWITCH_MS: std::ops::RangeInclusive<u32> = 1..=100;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Setup {
@@ -24,6 +27,10 @@ pub struct Setup {
     /// Ticked modes, in the fixed run order of [`Mode::ALL`].
     pub modes: Vec<Mode>,
     pub autorun: bool,
+    /// GIL switch interval, ms (`switch=`).
+    pub switch_ms: u32,
+    /// Make this task panic (`panic=`), to show what a crash does per mode.
+    pub panic_task: Option<usize>,
 }
 
 impl PartialEq for WorkloadSpec {
@@ -50,8 +57,10 @@ impl Setup {
             workload,
             params: workload.default_params(),
             workers: default_workers(hardware_concurrency),
-            modes: Mode::ALL.to_vec(),
+            modes: Mode::DEFAULT.to_vec(),
             autorun: false,
+            switch_ms: crate::core::gil::DEFAULT_SWITCH_MS as u32,
+            panic_task: None,
         }
     }
 
@@ -61,13 +70,7 @@ impl Setup {
         let mut setup = Setup::defaults(hardware_concurrency);
         let mut messages = Vec::new();
         let pairs = parse_query(query);
-        let get = |key: &str| {
-            pairs
-                .iter()
-                .rev()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v.as_str())
-        };
+        let get = |key: &str| pairs.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
 
         if let Some(id) = get("workload") {
             match workload::find(id) {
@@ -75,11 +78,7 @@ impl Setup {
                 None => messages.push(format!(
                     "Unknown workload {id:?}; using {:?}. Known: {}.",
                     setup.workload.id,
-                    CATALOGUE
-                        .iter()
-                        .map(|w| w.id)
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    CATALOGUE.iter().map(|w| w.id).collect::<Vec<_>>().join(", ")
                 )),
             }
         }
@@ -106,16 +105,12 @@ impl Setup {
                     Some(m) => modes.push(m),
                     None => messages.push(format!(
                         "Unknown mode {id:?} ignored. Known: {}.",
-                        Mode::ALL
-                            .iter()
-                            .map(|m| m.id())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        Mode::ALL.iter().map(|m| m.id()).collect::<Vec<_>>().join(", ")
                     )),
                 }
             }
             if modes.is_empty() {
-                messages.push("No known mode chosen; running all modes.".into());
+                messages.push("No known mode chosen; using the default modes.".into());
             } else {
                 setup.modes = normalise_modes(modes);
             }
@@ -125,9 +120,19 @@ impl Setup {
             None => {}
             Some("1") | Some("true") => setup.autorun = true,
             Some("0") | Some("false") => {}
-            Some(other) => messages.push(format!(
-                "autorun={other:?} is neither 1 nor 0; not running automatically."
-            )),
+            Some(other) => messages.push(format!("autorun={other:?} is neither 1 nor 0; not running automatically.")),
+        }
+
+        if let Some(text) = get("switch") {
+            match text.trim().parse::<u32>() {
+                Ok(ms) if SWITCH_MS.contains(&ms) => setup.switch_ms = ms,
+                _ => messages.push(format!(
+                    "GIL switch interval {text:?} is not a whole number of ms from {} to {}; using {}.",
+                    SWITCH_MS.start(),
+                    SWITCH_MS.end(),
+                    setup.switch_ms
+                )),
+            }
         }
 
         let known_keys: Vec<&str> = setup.workload.params.iter().map(|p| p.key).collect();
@@ -142,6 +147,16 @@ impl Setup {
         let (params, param_messages) = validate_params(setup.workload, raw);
         setup.params = params;
         messages.extend(param_messages);
+
+        if let Some(text) = get("panic").filter(|t| !t.trim().is_empty()) {
+            let tasks = setup.build().task_count();
+            match text.trim().parse::<usize>() {
+                Ok(i) if i < tasks => setup.panic_task = Some(i),
+                _ => messages.push(format!(
+                    "panic={text:?} names no task (there are {tasks}, numbered from 0); no task will panic."
+                )),
+            }
+        }
         (setup, messages)
     }
 
@@ -155,6 +170,12 @@ impl Setup {
         }
         let modes: Vec<&str> = self.modes.iter().map(|m| m.id()).collect();
         let _ = write!(q, "&workers={}&modes={}", self.workers, modes.join(","));
+        if self.switch_ms != crate::core::gil::DEFAULT_SWITCH_MS as u32 {
+            let _ = write!(q, "&switch={}", self.switch_ms);
+        }
+        if let Some(i) = self.panic_task {
+            let _ = write!(q, "&panic={i}");
+        }
         if self.autorun {
             q.push_str("&autorun=1");
         }
@@ -166,9 +187,7 @@ impl Setup {
     /// # Panics
     /// Never for a `Setup` built by this module: its params are validated.
     pub fn build(&self) -> Box<dyn Workload> {
-        (self.workload.build)(&self.params)
-            .expect("setup params are validated")
-            .0
+        (self.workload.build)(&self.params).expect("setup params are validated").0
     }
 
     /// Sets one workload parameter from the page's form. A rejected value
@@ -181,26 +200,50 @@ impl Setup {
             params.insert(key.to_string(), value.to_string());
         }
         match (self.workload.build)(&params) {
-            Ok((_, canonical)) => (
-                Setup {
-                    params: canonical,
-                    autorun: false,
-                    ..self.clone()
-                },
-                None,
-            ),
+            Ok((_, canonical)) => (Setup { params: canonical, autorun: false, ..self.clone() }, None),
             Err(e) => (self.clone(), Some(format!("{e}. Kept the previous value."))),
+        }
+    }
+
+    /// Sets the GIL switch interval from the form; a rejected value keeps
+    /// the previous one and returns the message.
+    pub fn with_switch(&self, text: &str) -> (Setup, Option<String>) {
+        match text.trim().parse::<u32>() {
+            Ok(ms) if SWITCH_MS.contains(&ms) => (Setup { switch_ms: ms, autorun: false, ..self.clone() }, None),
+            _ => (
+                self.clone(),
+                Some(format!(
+                    "GIL switch interval {text:?} is not a whole number of ms from {} to {}; kept {}.",
+                    SWITCH_MS.start(),
+                    SWITCH_MS.end(),
+                    self.switch_ms
+                )),
+            ),
+        }
+    }
+
+    /// Sets the task to panic from the form (empty: none).
+    pub fn with_panic(&self, text: &str) -> (Setup, Option<String>) {
+        if text.trim().is_empty() {
+            return (Setup { panic_task: None, autorun: false, ..self.clone() }, None);
+        }
+        let tasks = self.build().task_count();
+        match text.trim().parse::<usize>() {
+            Ok(i) if i < tasks => (Setup { panic_task: Some(i), autorun: false, ..self.clone() }, None),
+            _ => (
+                self.clone(),
+                Some(format!(
+                    "Panic task {text:?}: there are {tasks} tasks, numbered from 0; kept the previous value."
+                )),
+            ),
         }
     }
 
     pub fn with_workload(&self, id: &str) -> Setup {
         match workload::find(id) {
-            Some(w) if w.id != self.workload.id => Setup {
-                workload: w,
-                params: w.default_params(),
-                autorun: false,
-                ..self.clone()
-            },
+            Some(w) if w.id != self.workload.id => {
+                Setup { workload: w, params: w.default_params(), autorun: false, ..self.clone() }
+            }
             _ => self.clone(),
         }
     }
@@ -225,10 +268,7 @@ fn validate_params(spec: &WorkloadSpec, mut raw: Params) -> (Params, Vec<String>
                 let default = spec.params.iter().find(|p| p.key == key).map(|p| p.default);
                 match default {
                     Some(d) if raw.get(key).map(String::as_str) != Some(d) => {
-                        messages.push(format!(
-                            "{e}; using the default ({}).",
-                            if d.is_empty() { "none" } else { d }
-                        ));
+                        messages.push(format!("{e}; using the default ({}).", if d.is_empty() { "none" } else { d }));
                         if d.is_empty() {
                             raw.remove(key);
                         } else {
@@ -347,15 +387,9 @@ mod tests {
         assert_eq!(s.params.get("chunk"), None);
         assert!(!s.autorun);
         let all = m.join("\n");
-        for needle in [
-            "Unknown workload",
-            "Worker count \"999\"",
-            "\"warp\"",
-            "negative",
-            "chunk",
-            "autorun",
-            "\"zzz\"",
-        ] {
+        for needle in
+            ["Unknown workload", "Worker count \"999\"", "\"warp\"", "negative", "chunk", "autorun", "\"zzz\""]
+        {
             assert!(all.contains(needle), "no message about {needle} in:\n{all}");
         }
     }
@@ -372,9 +406,21 @@ mod tests {
     }
 
     #[test]
-    fn empty_modes_run_everything() {
+    fn gil_interval_and_panic_injection() {
+        let (s, m) = Setup::from_query("modes=gil,isolated&switch=20&panic=1", 2);
+        assert!(m.is_empty(), "{m:?}");
+        assert_eq!((s.switch_ms, s.panic_task), (20, Some(1)));
+        assert_eq!(s.modes, vec![Mode::Gil, Mode::Isolated]);
+        assert_eq!(Setup::from_query(&s.to_query(), 2).0, s);
+        let (s, m) = Setup::from_query("switch=0&panic=3", 2);
+        assert_eq!((s.switch_ms, s.panic_task), (5, None));
+        assert_eq!(m.len(), 2, "{m:?}");
+    }
+
+    #[test]
+    fn empty_modes_fall_back_to_the_defaults() {
         let (s, m) = Setup::from_query("modes=", 2);
-        assert_eq!(s.modes, Mode::ALL.to_vec());
+        assert_eq!(s.modes, Mode::DEFAULT.to_vec());
         assert_eq!(m.len(), 1);
     }
 

@@ -24,6 +24,20 @@ pub trait Workload: Send + Sync {
     fn run_task(&self, index: usize) -> u64;
     /// The result of the whole work, from the task values in task order.
     fn answer(&self, values: &[u64]) -> String;
+    /// How many slices task `index` runs in, for the modes that interleave
+    /// or hand over a lock between slices (GIL, cooperative).
+    fn slice_count(&self, _index: usize) -> usize {
+        1
+    }
+    /// Slice `slice` of task `index`. A task's value is the wrapping sum of
+    /// its slices' values.
+    fn run_slice(&self, index: usize, _slice: usize) -> u64 {
+        self.run_task(index)
+    }
+    /// Why this input is too large for the page's main thread, if it is.
+    fn main_thread_limit(&self) -> Option<String> {
+        None
+    }
     /// The answer known without running the tasks (a table, or an
     /// independent algorithm); `None` means "compare with Sequential".
     fn reference(&self) -> Option<Reference>;
@@ -64,9 +78,7 @@ pub struct WorkloadSpec {
 
 impl fmt::Debug for WorkloadSpec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("WorkloadSpec")
-            .field("id", &self.id)
-            .finish_non_exhaustive()
+        f.debug_struct("WorkloadSpec").field("id", &self.id).finish_non_exhaustive()
     }
 }
 
@@ -97,10 +109,7 @@ pub struct SetupError {
 
 impl SetupError {
     pub fn param(key: &'static str, message: impl Into<String>) -> Self {
-        SetupError {
-            param: Some(key),
-            message: message.into(),
-        }
+        SetupError { param: Some(key), message: message.into() }
     }
 }
 

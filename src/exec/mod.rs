@@ -1,183 +1,262 @@
-//! Execution modes: one [`Executor`] per mode, chosen in one `match`
-//! ([`executor`]). Every mode yields the same [`RunRecord`], checked against
-//! the workload's reference answer, so the page treats all modes alike.
+//! Execution modes: one [`Executor`] per mode, one file each, chosen in one
+//! `match` ([`executor`]). Every mode yields the same [`RunRecord`], checked
+//! against the workload's reference answer, so the page treats all modes
+//! alike.
 //!
-//! Executors are plain Rust: on the host the pool mode runs on native rayon
-//! threads, in the browser on wasm-bindgen-rayon's Web Workers. Whoever
-//! calls them decides which rayon pool is current.
+//! Executors are async so that the modes that wait for the browser (a new
+//! thread, a message, a turn of the event loop) and the ones that just
+//! compute share one trait. What a mode needs from the browser comes through
+//! the small [`Host`] trait: `platform` implements it with Web Workers and
+//! the event loop, the host tests with std threads.
 
+mod asynchronous;
+mod coop;
+mod gil;
+mod isolated;
+mod main_thread;
 mod pool;
 mod sequential;
+mod spawn;
+
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
 
 use crate::core::clock::Clock;
 use crate::core::mode::Mode;
 use crate::core::record::{RunRecord, TaskRecord};
-use crate::core::workload::{Reference, Workload};
+use crate::core::workload::{Params, Reference, Workload};
 
-pub use pool::Pool;
-pub use sequential::Sequential;
+/// A boxed future that stays on its thread (browser futures are `!Send`).
+pub type LocalFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
 
-/// Runs every task of a workload and reports each one.
-pub trait Executor: Sync {
+/// What the modes need from the place they run in.
+pub trait Host {
+    /// Resolves after the event loop has had a turn.
+    fn yield_now(&self) -> LocalFuture<'static, ()>;
+    /// Starts `job` at once on a fresh thread that shares this memory;
+    /// resolves when the job has returned.
+    ///
+    /// # Errors
+    /// The thread could not be started, or died.
+    fn spawn_thread(&self, job: Box<dyn FnOnce() + Send>) -> LocalFuture<'static, Result<(), String>>;
+    /// Runs every task of `ctx` on `ctx.workers` isolated instances (own
+    /// memory, tasks and results by message).
+    fn run_isolated(&self, ctx: &RunContext, t0: f64) -> LocalFuture<'static, Result<IsolatedReport, String>>;
+}
+
+/// What isolated workers report back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IsolatedReport {
+    pub tasks: Vec<Outcome>,
+    /// Mean time a task spent in messages (dispatch to result, minus the
+    /// task's own run time), in ms.
+    pub message_ms: f64,
+    /// Mean start-up of one worker (created to ready), in ms.
+    pub startup_ms: f64,
+    /// Workers replaced after a crash.
+    pub replaced: usize,
+}
+
+/// One task's value (none if it failed) and record.
+pub type Outcome = (Option<u64>, TaskRecord);
+
+/// Everything one mode's run needs.
+#[derive(Clone)]
+pub struct RunContext {
+    pub workload_id: String,
+    pub params: Params,
+    pub workload: Arc<dyn Workload>,
+    pub clock: Arc<dyn Clock + Send>,
+    /// Threads or workers for the modes that use several.
+    pub workers: u32,
+    /// GIL switch interval.
+    pub switch_ms: f64,
+    /// Make this task panic (to show what a crash does in each mode).
+    pub panic_task: Option<usize>,
+}
+
+impl RunContext {
+    /// The context for a run of catalogue workload `id` with `params`.
+    ///
+    /// # Errors
+    /// Unknown workload, or parameters it rejects, in words for the page.
+    pub fn build(
+        id: &str,
+        params: &Params,
+        workers: u32,
+        switch_ms: f64,
+        panic_task: Option<usize>,
+        clock: Arc<dyn Clock + Send>,
+    ) -> Result<RunContext, String> {
+        let spec = crate::core::workload::find(id).ok_or_else(|| format!("unknown workload {id:?}"))?;
+        let (work, _) = (spec.build)(params).map_err(|e| e.to_string())?;
+        Ok(RunContext {
+            workload_id: id.to_string(),
+            params: params.clone(),
+            workload: Arc::from(work),
+            clock,
+            workers,
+            switch_ms,
+            panic_task,
+        })
+    }
+}
+
+/// Runs all tasks of a workload and reports each one.
+pub trait Executor {
     /// Threads that may run tasks.
-    fn threads(&self) -> u32;
-    /// Runs all tasks; returns their values and records in task order, with
-    /// times relative to `t0` on `clock`.
-    fn run_tasks(
-        &self,
-        workload: &dyn Workload,
-        clock: &dyn Clock,
-        t0: f64,
-    ) -> Vec<(u64, TaskRecord)>;
+    fn threads(&self, ctx: &RunContext) -> u32;
+    /// Runs every task; outcomes in task order, times relative to `t0`.
+    fn run<'a>(&'a self, ctx: &'a RunContext, host: &'a dyn Host, t0: f64) -> LocalFuture<'a, Result<Run, String>>;
+}
+
+/// What an executor returns: its tasks and its own figures.
+#[derive(Debug, Default)]
+pub struct Run {
+    pub tasks: Vec<Outcome>,
+    pub metrics: BTreeMap<String, f64>,
+}
+
+impl From<Vec<Outcome>> for Run {
+    fn from(tasks: Vec<Outcome>) -> Run {
+        Run { tasks, metrics: BTreeMap::new() }
+    }
 }
 
 /// The executor for `mode`: the one place a mode is chosen.
 pub fn executor(mode: Mode) -> Box<dyn Executor> {
     match mode {
-        Mode::Sequential => Box::new(Sequential),
-        Mode::Pool => Box::new(Pool),
+        Mode::Sequential => Box::new(sequential::Sequential),
+        Mode::Main => Box::new(main_thread::MainThread),
+        Mode::Spawn => Box::new(spawn::ThreadPerTask),
+        Mode::Pool => Box::new(pool::Pool),
+        Mode::Gil => Box::new(gil::GilPool),
+        Mode::Isolated => Box::new(isolated::Isolated),
+        Mode::Async => Box::new(asynchronous::Async),
+        Mode::Coop => Box::new(coop::Cooperative),
     }
 }
 
-/// Runs `workload` in `mode`, times it and checks its answer against
-/// `reference`, or, without one, against an earlier `sequential` run.
-pub fn run_mode(
+/// Runs the workload in `mode`, times it and checks its answer against
+/// `reference`, or, without one, against `baseline` (Sequential's answer).
+pub async fn run_mode(
     mode: Mode,
-    workload: &dyn Workload,
-    clock: &dyn Clock,
+    ctx: &RunContext,
+    host: &dyn Host,
     reference: Option<&Reference>,
-    sequential: Option<&RunRecord>,
+    baseline: Option<&str>,
 ) -> RunRecord {
     let exec = executor(mode);
-    let t0 = clock.now_ms();
-    let done = exec.run_tasks(workload, clock, t0);
-    let wall_ms = clock.now_ms() - t0;
-    let values: Vec<u64> = done.iter().map(|(v, _)| *v).collect();
-    let result = workload.answer(&values);
-    let (correct, checked_against) = match (reference, sequential) {
-        (Some(r), _) => (Some(r.answer == result), r.source.to_string()),
-        (None, Some(s)) if mode != Mode::Sequential => {
-            (Some(s.result == result), "sequential run".to_string())
+    let t0 = ctx.clock.now_ms();
+    let outcome = exec.run(ctx, host, t0).await;
+    let wall_ms = ctx.clock.now_ms() - t0;
+    let threads = exec.threads(ctx);
+    let run = match outcome {
+        Ok(run) => run,
+        Err(error) => {
+            return RunRecord {
+                mode,
+                threads,
+                wall_ms,
+                result: format!("failed: {error}"),
+                correct: Some(false),
+                checked_against: "nothing: the run failed".into(),
+                tasks: Vec::new(),
+                failures: ctx.workload.task_count(),
+                metrics: BTreeMap::new(),
+                responsiveness: None,
+            }
         }
+    };
+    let failures = run.tasks.iter().filter(|(v, _)| v.is_none()).count();
+    let values: Option<Vec<u64>> = run.tasks.iter().map(|(v, _)| *v).collect();
+    let result = match &values {
+        Some(values) => ctx.workload.answer(values),
+        None => format!("incomplete: {failures} of {} tasks failed", run.tasks.len()),
+    };
+    let (correct, checked_against) = match (reference, baseline) {
+        (Some(r), _) => (Some(r.answer == result), r.source.to_string()),
+        (None, Some(b)) => (Some(b == result), "sequential run".to_string()),
         _ => (None, "nothing".to_string()),
     };
     RunRecord {
         mode,
-        threads: exec.threads(),
+        threads,
         wall_ms,
         result,
         correct,
         checked_against,
-        tasks: done.into_iter().map(|(_, t)| t).collect(),
+        tasks: run.tasks.into_iter().map(|(_, t)| t).collect(),
+        failures,
+        metrics: run.metrics,
+        responsiveness: None,
     }
 }
 
-/// Runs task `index` on the calling thread and records it.
-fn timed_task(
-    workload: &dyn Workload,
-    index: usize,
-    worker: u32,
-    clock: &dyn Clock,
-    t0: f64,
-) -> (u64, TaskRecord) {
-    let start = clock.now_ms();
-    let value = workload.run_task(index);
-    let end = clock.now_ms();
-    let record = TaskRecord {
+/// The record of task `index`, started at `start` (times relative to `t0`).
+fn record(ctx: &RunContext, index: usize, worker: u32, start: f64, t0: f64) -> TaskRecord {
+    TaskRecord {
         index,
-        label: workload.task_label(index),
+        label: ctx.workload.task_label(index),
         worker,
         start_ms: start - t0,
-        end_ms: end - t0,
-        result: value.to_string(),
-    };
-    (value, record)
+        end_ms: ctx.clock.now_ms() - t0,
+        result: String::new(),
+        error: None,
+    }
 }
 
-// Native rayon threads and the host clock: host only.
+/// The injected panic, if task `index` is the one.
+fn maybe_panic(ctx: &RunContext, index: usize) {
+    if ctx.panic_task == Some(index) {
+        panic!("task {index} panicked (injected with panic={index})");
+    }
+}
+
+/// Runs task `index` whole on the calling thread and records it (also used
+/// by isolated workers, one task at a time).
+pub fn timed_task(ctx: &RunContext, index: usize, worker: u32, t0: f64) -> Outcome {
+    let start = ctx.clock.now_ms();
+    maybe_panic(ctx, index);
+    let value = ctx.workload.run_task(index);
+    let mut rec = record(ctx, index, worker, start, t0);
+    rec.result = value.to_string();
+    (Some(value), rec)
+}
+
+/// Waits for all futures, polling them together (like `asyncio.gather`).
+pub fn join_all<'a, T: 'a>(futures: Vec<LocalFuture<'a, T>>) -> LocalFuture<'a, Vec<T>> {
+    struct JoinAll<'a, T> {
+        pending: Vec<Option<LocalFuture<'a, T>>>,
+        done: Vec<Option<T>>,
+    }
+    // The outputs are moved out, never pinned: no projection needed.
+    impl<T> Unpin for JoinAll<'_, T> {}
+    impl<T> Future for JoinAll<'_, T> {
+        type Output = Vec<T>;
+        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Vec<T>> {
+            let this = &mut *self;
+            for (slot, out) in this.pending.iter_mut().zip(this.done.iter_mut()) {
+                if let Some(f) = slot {
+                    if let Poll::Ready(v) = f.as_mut().poll(cx) {
+                        *out = Some(v);
+                        *slot = None;
+                    }
+                }
+            }
+            if this.pending.iter().all(Option::is_none) {
+                Poll::Ready(this.done.iter_mut().map(|v| v.take().expect("every future finished")).collect())
+            } else {
+                Poll::Pending
+            }
+        }
+    }
+    let n = futures.len();
+    Box::pin(JoinAll { pending: futures.into_iter().map(Some).collect(), done: (0..n).map(|_| None).collect() })
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
-mod tests {
-    use super::*;
-    use crate::core::clock::HostClock;
-    use crate::core::primes::Primes;
-
-    fn pool(threads: usize) -> rayon::ThreadPool {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap()
-    }
-
-    #[test]
-    fn sequential_and_pool_agree_with_the_known_answers() {
-        let w = Primes::new(vec![1_000_000, 2_000_000], Some(250_000)).unwrap();
-        let r = w.reference();
-        let seq = run_mode(Mode::Sequential, &w, &HostClock, r.as_ref(), None);
-        let par = pool(2).install(|| run_mode(Mode::Pool, &w, &HostClock, r.as_ref(), Some(&seq)));
-        for run in [&seq, &par] {
-            assert_eq!(run.result, "37550402023,142913828922");
-            assert_eq!(run.correct, Some(true));
-            assert_eq!(run.checked_against, "known answers");
-            assert_eq!(run.tasks.len(), 12);
-            assert!(
-                run.tasks.iter().enumerate().all(|(i, t)| t.index == i),
-                "task order kept"
-            );
-            assert!(run.tasks.iter().all(|t| t.start_ms >= 0.0
-                && t.end_ms >= t.start_ms
-                && t.end_ms <= run.wall_ms + 1e-6));
-        }
-        assert_eq!(seq.threads, 1);
-        assert_eq!(par.threads, 2);
-        assert!(seq.tasks.iter().all(|t| t.worker == 0));
-        assert!(par.tasks.iter().all(|t| t.worker < 2));
-    }
-
-    #[test]
-    fn pool_spreads_tasks_over_its_threads() {
-        // 64 tasks of ~1 ms each on 4 threads: every thread gets some.
-        let w = Primes::new(vec![2_000_000], Some(31_250)).unwrap();
-        let run = pool(4).install(|| run_mode(Mode::Pool, &w, &HostClock, None, None));
-        assert!(
-            run.workers_used() >= 2,
-            "only {} worker(s) used",
-            run.workers_used()
-        );
-        assert_eq!(run.correct, None);
-        assert_eq!(run.checked_against, "nothing");
-    }
-
-    /// A workload whose reference is wrong must be marked incorrect: the
-    /// check can fail.
-    #[test]
-    fn a_wrong_answer_is_marked_wrong() {
-        struct Liar(Primes);
-        impl Workload for Liar {
-            fn task_count(&self) -> usize {
-                self.0.task_count()
-            }
-            fn task_label(&self, i: usize) -> String {
-                self.0.task_label(i)
-            }
-            fn run_task(&self, i: usize) -> u64 {
-                self.0.run_task(i) + 1
-            }
-            fn answer(&self, v: &[u64]) -> String {
-                self.0.answer(v)
-            }
-            fn reference(&self) -> Option<Reference> {
-                self.0.reference()
-            }
-        }
-        let w = Liar(Primes::new(vec![100], None).unwrap());
-        let r = w.reference();
-        let run = run_mode(Mode::Sequential, &w, &HostClock, r.as_ref(), None);
-        assert_eq!(run.correct, Some(false));
-        let p = pool(2).install(|| run_mode(Mode::Pool, &w, &HostClock, None, Some(&run)));
-        assert_eq!(
-            p.correct,
-            Some(true),
-            "agrees with the (equally wrong) sequential run"
-        );
-    }
-}
+pub(crate) mod tests;

@@ -1,25 +1,18 @@
-//! Sequential: a plain loop on the calling thread, the baseline.
+//! Sequential: a plain loop on the calling thread (in the browser, the
+//! compute worker's), the baseline.
 
-use super::{timed_task, Executor};
-use crate::core::clock::Clock;
-use crate::core::record::TaskRecord;
-use crate::core::workload::Workload;
+use super::{timed_task, Executor, Host, LocalFuture, Run, RunContext};
 
 pub struct Sequential;
 
 impl Executor for Sequential {
-    fn threads(&self) -> u32 {
+    fn threads(&self, _: &RunContext) -> u32 {
         1
     }
 
-    fn run_tasks(
-        &self,
-        workload: &dyn Workload,
-        clock: &dyn Clock,
-        t0: f64,
-    ) -> Vec<(u64, TaskRecord)> {
-        (0..workload.task_count())
-            .map(|i| timed_task(workload, i, 0, clock, t0))
-            .collect()
+    fn run<'a>(&'a self, ctx: &'a RunContext, _: &'a dyn Host, t0: f64) -> LocalFuture<'a, Result<Run, String>> {
+        Box::pin(async move {
+            Ok((0..ctx.workload.task_count()).map(|i| timed_task(ctx, i, 0, t0)).collect::<Vec<_>>().into())
+        })
     }
 }

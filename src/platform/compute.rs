@@ -1,25 +1,37 @@
 //! The compute worker's side: a dedicated Web Worker that owns the rayon
-//! pool (wasm-bindgen-rayon) and runs every mode. It may block (Atomics.wait
-//! is allowed in workers); the page's main thread never does.
+//! pool (wasm-bindgen-rayon) and runs the worker modes, off the page's main
+//! thread. It may block (Atomics.wait is allowed in workers); the page
+//! never does. The same bundle also serves as an isolated worker (one task
+//! at a time, its own memory) when it is sent `Task`s instead of `Init`.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
+use std::sync::Arc;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::clock::SharedClock;
+use super::host::BrowserHost;
 use crate::core::clock::Clock;
 use crate::core::mode::Mode;
-use crate::core::protocol::{decode, encode, FromWorker, RunRequest, ToWorker};
-use crate::core::workload;
-use crate::exec;
+use crate::core::protocol::{decode, encode, FromWorker, RunRequest, TaskRequest, ToWorker};
+use crate::core::workload::Params;
+use crate::exec::{self, RunContext};
+
+/// Name of the channel on which any thread of the compute worker reports
+/// a panic to the page: a panicking pool thread cannot reach its parent,
+/// which is blocked waiting for it.
+pub const CRASH_CHANNEL: &str = "spindle-crash";
 
 type Handler = Closure<dyn FnMut(MessageEvent)>;
 
 thread_local! {
     // The message handler lives as long as the worker.
     static ON_MESSAGE: RefCell<Option<Handler>> = const { RefCell::new(None) };
+    // A crash on this thread is reported by its parent (an isolated worker,
+    // a thread of "thread per task"), not broadcast to the page.
+    static CONTAINED: Cell<bool> = const { Cell::new(false) };
 }
 
 fn scope() -> DedicatedWorkerGlobalScope {
@@ -32,15 +44,18 @@ fn post(message: &FromWorker) {
 }
 
 /// Entry point of the `spindle-worker` binary: installs the message handler
-/// and tells the page it is listening.
+/// and tells its parent it is listening.
 pub fn register() {
     std::panic::set_hook(Box::new(|info| {
-        let text = format!("the compute worker panicked: {info}");
+        let text = format!("panic: {info}");
         web_sys::console::error_1(&text.clone().into());
-        post(&FromWorker::Failed {
-            id: None,
-            error: text,
-        });
+        post(&FromWorker::Failed { id: None, error: text.clone() });
+        if !CONTAINED.with(Cell::get) {
+            if let Ok(channel) = web_sys::BroadcastChannel::new(CRASH_CHANNEL) {
+                let _ = channel.post_message(&JsValue::from_str(&text));
+                channel.close();
+            }
+        }
     }));
     let handler = Handler::new(|event: MessageEvent| {
         let Some(text) = event.data().as_string() else {
@@ -48,13 +63,22 @@ pub fn register() {
         };
         match decode::<ToWorker>(&text) {
             Ok(ToWorker::Init { threads }) => wasm_bindgen_futures::spawn_local(init_pool(threads)),
-            Ok(ToWorker::Run(request)) => run(&request),
+            Ok(ToWorker::Run(request)) => wasm_bindgen_futures::spawn_local(run(request)),
+            Ok(ToWorker::Task(request)) => {
+                mark_contained();
+                task(&request);
+            }
             Err(error) => post(&FromWorker::Failed { id: None, error }),
         }
     });
     scope().set_onmessage(Some(handler.as_ref().unchecked_ref()));
     ON_MESSAGE.with(|h| *h.borrow_mut() = Some(handler));
     post(&FromWorker::Loaded);
+}
+
+/// This thread's crashes are its parent's to report.
+pub(crate) fn mark_contained() {
+    CONTAINED.with(|c| c.set(true));
 }
 
 async fn init_pool(threads: u32) {
@@ -71,40 +95,44 @@ async fn init_pool(threads: u32) {
     }
 }
 
+fn context(
+    id: &str,
+    params: &Params,
+    workers: u32,
+    switch_ms: f64,
+    panic_task: Option<usize>,
+) -> Result<RunContext, String> {
+    RunContext::build(id, params, workers, switch_ms, panic_task, Arc::new(SharedClock))
+}
+
 /// Runs each requested mode in order and reports each as it finishes.
-fn run(request: &RunRequest) {
-    let fail = |error: String| {
-        post(&FromWorker::Failed {
-            id: Some(request.id),
-            error,
-        })
+async fn run(request: RunRequest) {
+    let ctx = match context(&request.workload, &request.params, request.workers, request.switch_ms, request.panic_task)
+    {
+        Ok(ctx) => ctx,
+        Err(error) => return post(&FromWorker::Failed { id: Some(request.id), error }),
     };
-    let Some(spec) = workload::find(&request.workload) else {
-        return fail(format!("unknown workload {:?}", request.workload));
-    };
-    let work = match (spec.build)(&request.params) {
-        Ok((work, _)) => work,
-        Err(e) => return fail(e.to_string()),
-    };
-    let reference = work.reference();
-    let mut sequential = None;
+    let reference = ctx.workload.reference();
+    let mut baseline = request.baseline.clone();
     for &mode in &request.modes {
-        let run = exec::run_mode(
-            mode,
-            work.as_ref(),
-            &SharedClock,
-            reference.as_ref(),
-            sequential.as_ref(),
-        );
-        post(&FromWorker::ModeDone {
-            id: request.id,
-            run: run.clone(),
-        });
+        let run = exec::run_mode(mode, &ctx, &BrowserHost, reference.as_ref(), baseline.as_deref()).await;
         if mode == Mode::Sequential {
-            sequential = Some(run);
+            baseline = Some(run.result.clone());
         }
+        post(&FromWorker::ModeDone { id: request.id, run });
     }
     post(&FromWorker::Finished { id: request.id });
+}
+
+/// As an isolated worker: one task, its result back by message.
+fn task(request: &TaskRequest) {
+    match context(&request.workload, &request.params, 1, 0.0, request.panic_task) {
+        Ok(ctx) => {
+            let (value, record) = exec::timed_task(&ctx, request.index, request.slot, request.t0);
+            post(&FromWorker::TaskDone { value, record });
+        }
+        Err(error) => post(&FromWorker::Failed { id: None, error }),
+    }
 }
 
 pub(crate) fn js_error_text(value: &JsValue) -> String {

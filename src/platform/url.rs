@@ -2,9 +2,7 @@
 
 /// The current `location.search`, with its `?`.
 pub fn query() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .unwrap_or_default()
+    web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default()
 }
 
 /// Replaces the query string without reloading or adding history entries.

@@ -1,15 +1,16 @@
 //! The page's side of the compute worker: starts it, restarts it for a new
-//! pool size (wasm-bindgen-rayon's global pool cannot be resized), and
-//! turns its messages into [`ClientEvent`]s. Never blocks: everything here
-//! is `postMessage` and callbacks.
+//! pool size (wasm-bindgen-rayon's global pool cannot be resized) or after
+//! a crash, and turns its messages into [`ClientEvent`]s. Never blocks:
+//! everything here is `postMessage` and callbacks.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use wasm_bindgen::prelude::*;
-use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
+use web_sys::{BroadcastChannel, ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use super::clock::SharedClock;
+use super::compute::{js_error_text, CRASH_CHANNEL};
 use crate::core::clock::Clock;
 use crate::core::protocol::{decode, encode, FromWorker, RunRequest, ToWorker};
 use crate::core::record::{PoolInfo, RunRecord};
@@ -36,14 +37,15 @@ pub enum ClientEvent {
         id: Option<u64>,
         error: String,
     },
+    /// A thread of the ready compute worker crashed (a panic in the pool
+    /// kills the shared memory's threads); the worker is being restarted.
+    Crashed(String),
     /// The worker itself failed (script not loadable, pool not startable).
     WorkerFailed(String),
 }
 
-type Handlers = (
-    Closure<dyn FnMut(MessageEvent)>,
-    Closure<dyn FnMut(ErrorEvent)>,
-);
+type Handlers = (Closure<dyn FnMut(MessageEvent)>, Closure<dyn FnMut(ErrorEvent)>);
+type CrashListener = (BroadcastChannel, Closure<dyn FnMut(MessageEvent)>);
 
 struct Inner {
     worker: Option<Worker>,
@@ -53,6 +55,7 @@ struct Inner {
     /// A run asked for before the pool was ready.
     pending: Option<RunRequest>,
     _handlers: Option<Handlers>,
+    _crashes: Option<CrashListener>,
 }
 
 /// Handle to the compute worker; cheap to clone.
@@ -77,15 +80,47 @@ impl ComputeClient {
             created_ms: 0.0,
             pending: None,
             _handlers: None,
+            _crashes: None,
         };
-        ComputeClient {
-            inner: Rc::new(RefCell::new(inner)),
-            on_event: Rc::new(on_event),
+        let client = ComputeClient { inner: Rc::new(RefCell::new(inner)), on_event: Rc::new(on_event) };
+        client.listen_for_crashes();
+        client
+    }
+
+    /// A handle from inside a callback, if the client still exists.
+    fn upgrade(weak: &Weak<RefCell<Inner>>, on_event: &Rc<dyn Fn(ClientEvent)>) -> Option<ComputeClient> {
+        Some(ComputeClient { inner: weak.upgrade()?, on_event: on_event.clone() })
+    }
+
+    /// Threads of the compute worker report panics on a broadcast channel:
+    /// a pool thread's parent is blocked waiting for it and cannot.
+    fn listen_for_crashes(&self) {
+        let Ok(channel) = BroadcastChannel::new(CRASH_CHANNEL) else { return };
+        let (weak, on_event) = (Rc::downgrade(&self.inner), self.on_event.clone());
+        let listener = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            if let Some(client) = ComputeClient::upgrade(&weak, &on_event) {
+                client.crashed(event.data().as_string().unwrap_or_else(|| "a worker thread crashed".into()));
+            }
+        });
+        channel.set_onmessage(Some(listener.as_ref().unchecked_ref()));
+        self.inner.borrow_mut()._crashes = Some((channel, listener));
+    }
+
+    /// A crash of the ready worker: restart it with the same pool size.
+    /// Crashes while it is (re)starting are echoes of the same one.
+    fn crashed(&self, error: String) {
+        let (ready, threads) = {
+            let inner = self.inner.borrow();
+            (inner.ready, inner.threads)
+        };
+        if ready {
+            (self.on_event)(ClientEvent::Crashed(error));
+            self.start(threads);
         }
     }
 
     /// Starts a fresh compute worker with a pool of `threads`, ending the
-    /// current one (and any run in it).
+    /// current one (and any run in it). A pending run is kept.
     pub fn start(&self, threads: u32) {
         let mut inner = self.inner.borrow_mut();
         if let Some(old) = inner.worker.take() {
@@ -97,8 +132,7 @@ impl ComputeClient {
         inner.created_ms = SharedClock.now_ms();
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
-        let result = Worker::new_with_options(WORKER_SCRIPT, &options);
-        let event = match result {
+        let event = match Worker::new_with_options(WORKER_SCRIPT, &options) {
             Ok(worker) => {
                 let handlers = self.handlers();
                 worker.set_onmessage(Some(handlers.0.as_ref().unchecked_ref()));
@@ -107,10 +141,7 @@ impl ComputeClient {
                 inner._handlers = Some(handlers);
                 ClientEvent::PoolStarting { threads }
             }
-            Err(e) => ClientEvent::WorkerFailed(format!(
-                "could not create the compute worker: {}",
-                super::compute::js_error_text(&e)
-            )),
+            Err(e) => ClientEvent::WorkerFailed(format!("could not create the compute worker: {}", js_error_text(&e))),
         };
         drop(inner);
         (self.on_event)(event);
@@ -121,10 +152,7 @@ impl ComputeClient {
     pub fn run(&self, request: RunRequest, threads: u32) {
         let (live, ready) = {
             let inner = self.inner.borrow();
-            (
-                inner.worker.is_some() && inner.threads == threads,
-                inner.ready,
-            )
+            (inner.worker.is_some() && inner.threads == threads, inner.ready)
         };
         if live && ready {
             self.post(&ToWorker::Run(request));
@@ -138,37 +166,33 @@ impl ComputeClient {
     }
 
     fn post(&self, message: &ToWorker) {
-        if let Some(worker) = &self.inner.borrow().worker {
-            if let Err(e) = worker.post_message(&JsValue::from_str(&encode(message))) {
-                let error = super::compute::js_error_text(&e);
-                (self.on_event)(ClientEvent::WorkerFailed(error));
-            }
+        let result = match &self.inner.borrow().worker {
+            Some(worker) => worker.post_message(&JsValue::from_str(&encode(message))),
+            None => Ok(()),
+        };
+        if let Err(e) = result {
+            (self.on_event)(ClientEvent::WorkerFailed(js_error_text(&e)));
         }
     }
 
     fn handlers(&self) -> Handlers {
-        let weak: Weak<RefCell<Inner>> = Rc::downgrade(&self.inner);
-        let on_event = self.on_event.clone();
+        let (weak, on_event) = (Rc::downgrade(&self.inner), self.on_event.clone());
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            let Some(inner) = weak.upgrade() else { return };
-            let client = ComputeClient {
-                inner,
-                on_event: on_event.clone(),
-            };
-            if let Some(text) = event.data().as_string() {
+            if let (Some(client), Some(text)) = (ComputeClient::upgrade(&weak, &on_event), event.data().as_string()) {
                 client.receive(&text);
             }
         });
-        let on_event = self.on_event.clone();
+        let (weak, on_event) = (Rc::downgrade(&self.inner), self.on_event.clone());
         let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
             event.prevent_default();
+            let Some(client) = ComputeClient::upgrade(&weak, &on_event) else { return };
             let message = event.message();
-            let message = if message.is_empty() {
-                "the worker script could not be loaded".into()
+            if client.inner.borrow().ready {
+                client.crashed(message);
             } else {
-                message
-            };
-            on_event(ClientEvent::WorkerFailed(message));
+                let message = if message.is_empty() { "the worker script could not be loaded".into() } else { message };
+                (client.on_event)(ClientEvent::WorkerFailed(message));
+            }
         });
         (on_message, on_error)
     }
@@ -183,20 +207,13 @@ impl ComputeClient {
                 let threads = self.inner.borrow().threads;
                 return self.post(&ToWorker::Init { threads });
             }
-            FromWorker::Ready {
-                threads,
-                startup_ms,
-            } => {
+            FromWorker::Ready { threads, startup_ms } => {
                 let (pending, created_ms) = {
                     let mut inner = self.inner.borrow_mut();
                     inner.ready = true;
                     (inner.pending.take(), inner.created_ms)
                 };
-                let info = PoolInfo {
-                    threads,
-                    startup_ms,
-                    worker_ready_ms: SharedClock.now_ms() - created_ms,
-                };
+                let info = PoolInfo { threads, startup_ms, worker_ready_ms: SharedClock.now_ms() - created_ms };
                 (self.on_event)(ClientEvent::PoolReady(info));
                 if let Some(request) = pending {
                     self.post(&ToWorker::Run(request));
@@ -205,7 +222,11 @@ impl ComputeClient {
             }
             FromWorker::ModeDone { id, run } => ClientEvent::ModeDone { id, run },
             FromWorker::Finished { id } => ClientEvent::Finished { id },
+            // A panic's own report; the crash itself follows (broadcast or
+            // error event) and restarts the worker.
+            FromWorker::Failed { id: None, error } if error.starts_with("panic") => return,
             FromWorker::Failed { id, error } => ClientEvent::RunFailed { id, error },
+            FromWorker::TaskDone { .. } => return,
         };
         (self.on_event)(event);
     }

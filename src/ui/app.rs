@@ -1,12 +1,22 @@
-//! The app shell: owns the state (one reducer), the compute worker client
-//! and the URL sync; the components render.
+//! The app shell: owns the state (one reducer), the compute worker client,
+//! the frame meter and the URL sync, and carries out each [`Step`] of a
+//! run; the components render.
 
 use std::rc::Rc;
+use std::sync::Arc;
 
 use yew::prelude::*;
 
 use super::components::{EnvPanel, Messages, ResultDoc, Results, SetupForm};
-use super::state::{Action, PoolStatus, State};
+use super::state::{Action, PoolStatus, State, Step};
+use crate::core::clock::Clock;
+use crate::core::mode::{Mode, Place};
+use crate::core::protocol::RunRequest;
+use crate::core::record::RunRecord;
+use crate::exec::{self, RunContext};
+use crate::platform::clock::SharedClock;
+use crate::platform::frames::FrameMeter;
+use crate::platform::host::BrowserHost;
 use crate::platform::worker_client::{ClientEvent, ComputeClient};
 use crate::platform::{env, url};
 
@@ -18,33 +28,53 @@ impl Reducible for State {
     }
 }
 
-fn action_for(event: ClientEvent) -> Action {
-    match event {
+fn action_for(event: ClientEvent) -> Option<Action> {
+    let now = SharedClock.now_ms();
+    Some(match event {
         ClientEvent::PoolStarting { threads } => Action::PoolStarting { threads },
         ClientEvent::PoolReady(info) => Action::PoolReady(info),
-        ClientEvent::ModeDone { id, run } => Action::ModeDone { id, run },
-        ClientEvent::Finished { id } => Action::RunFinished { id },
+        ClientEvent::ModeDone { id, run } => Action::ModeDone { id, run, at: now },
+        // The page sends one mode at a time and finishes the run itself.
+        ClientEvent::Finished { .. } => return None,
         ClientEvent::RunFailed { id, error } => Action::RunFailed { id, error },
+        ClientEvent::Crashed(error) => Action::ModeCrashed { error, at: now },
         ClientEvent::WorkerFailed(error) => Action::PoolFailed(error),
-    }
+    })
+}
+
+/// Runs a page mode (main thread, cooperative) here, on the main thread.
+async fn run_on_page(mode: Mode, request: &RunRequest) -> Result<RunRecord, String> {
+    let ctx = RunContext::build(
+        &request.workload,
+        &request.params,
+        request.workers,
+        request.switch_ms,
+        request.panic_task,
+        Arc::new(SharedClock),
+    )?;
+    let reference = ctx.workload.reference();
+    Ok(exec::run_mode(mode, &ctx, &BrowserHost, reference.as_ref(), request.baseline.as_deref()).await)
 }
 
 #[component]
 pub fn App() -> Html {
     let state = use_reducer(|| State::new(&url::query(), env::read()));
-
+    let meter = use_memo((), |_| FrameMeter::start());
     let client = {
         let dispatcher = state.dispatcher();
         use_memo((), move |_| {
-            ComputeClient::new(move |event| dispatcher.dispatch(action_for(event)))
+            ComputeClient::new(move |event| {
+                if let Some(action) = action_for(event) {
+                    dispatcher.dispatch(action);
+                }
+            })
         })
     };
 
     // Start the pool at load, so the first run does not wait for it.
     {
         let client = client.clone();
-        let start =
-            matches!(state.pool, PoolStatus::Starting { .. }).then_some(state.setup.workers);
+        let start = matches!(state.pool, PoolStatus::Starting { .. }).then_some(state.setup.workers);
         use_effect_with((), move |_| {
             if let Some(threads) = start {
                 client.start(threads);
@@ -55,26 +85,57 @@ pub fn App() -> Html {
     // The setup always stands in the URL.
     use_effect_with(state.setup.to_query(), |query| url::replace_query(query));
 
+    // Carry out the next step of a run in progress, once per step.
+    {
+        let step = state.progress().and_then(|p| p.next_step().map(|s| (p.request.id, p.done.len(), s)));
+        let (state, client, meter) = (state.clone(), client.clone(), meter.clone());
+        use_effect_with(step, move |step| {
+            let Some((id, _, step)) = *step else { return };
+            let Some(progress) = state.progress().cloned() else { return };
+            let dispatcher = state.dispatcher();
+            match step {
+                Step::Start(mode) => {
+                    dispatcher.dispatch(Action::ModeStarted { id, mode, at: SharedClock.now_ms() });
+                    let request = progress.request_for(mode);
+                    match mode.place() {
+                        Place::Worker => client.run(request, progress.workers),
+                        // One frame first, so the page shows what is about to run.
+                        Place::Page => meter.after_next_frame(move || {
+                            wasm_bindgen_futures::spawn_local(async move {
+                                let action = match run_on_page(mode, &request).await {
+                                    Ok(run) => Action::ModeDone { id, run, at: SharedClock.now_ms() },
+                                    Err(error) => Action::RunFailed { id: Some(id), error },
+                                };
+                                dispatcher.dispatch(action);
+                            })
+                        }),
+                    }
+                }
+                Step::Measure { start, end } => {
+                    let meter2 = meter.clone();
+                    meter.after_next_frame(move || {
+                        let responsiveness = meter2.responsiveness(start, end);
+                        dispatcher.dispatch(Action::ModeMeasured { id, responsiveness });
+                    });
+                }
+                Step::Finish => dispatcher.dispatch(Action::RunFinished { id }),
+            }
+        });
+    }
+
     let run = {
         let state = state.clone();
-        let client = client.clone();
         Callback::from(move |()| {
-            if state.cannot_run().is_some() {
-                return;
+            if state.cannot_run().is_none() {
+                state.dispatch(Action::RunStarted { request: state.run_request(), workers: state.setup.workers });
             }
-            let request = state.run_request();
-            let workers = state.setup.workers;
-            state.dispatch(Action::RunStarted {
-                request: request.clone(),
-                workers,
-            });
-            client.run(request, workers);
         })
     };
 
-    // autorun=1: run once the pool is ready.
+    // autorun=1: run once the pool is ready (or at once if only page modes).
     {
-        let ready = matches!(state.pool, PoolStatus::Ready(_));
+        let ready =
+            matches!(state.pool, PoolStatus::Ready(_)) || state.setup.modes.iter().all(|m| m.place() == Place::Page);
         let go = state.autorun_pending && ready;
         let run = run.clone();
         use_effect_with(go, move |&go| {
@@ -94,7 +155,7 @@ pub fn App() -> Html {
             <header>
                 <h1>{ "Spindle" }</h1>
                 <p class="tagline">
-                    { "The same work, run sequentially and on a shared-memory thread pool of Web Workers: timed, checked and drawn." }
+                    { "The same work, run eight ways: sequentially, on the page's own thread, on threads, a thread pool, a GIL, isolated workers, async and cooperatively. Timed, checked and measured." }
                 </p>
             </header>
             <Messages messages={state.messages.clone()} on_action={dispatch.clone()} />

@@ -3,10 +3,7 @@
 /// `37550402023` → `37,550,402,023`; non-digits are kept as they are, so
 /// a comma-separated list of sums becomes a list of grouped sums.
 pub fn group_digits(text: &str) -> String {
-    text.split(',')
-        .map(group_one)
-        .collect::<Vec<_>>()
-        .join(" · ")
+    text.split(',').map(group_one).collect::<Vec<_>>().join(" · ")
 }
 
 fn group_one(n: &str) -> String {

@@ -26,20 +26,12 @@ fn both_modes_give_the_known_sums_on_the_default_bounds() {
     assert_eq!(doc["workload"], "primes");
     assert_eq!(doc["params"]["bounds"], "1000000,2000000,3000000");
     assert_eq!(doc["workers"], 2);
-    assert_eq!(
-        doc["env"]["crossOriginIsolated"], true,
-        "COOP/COEP must isolate the page"
-    );
+    assert_eq!(doc["env"]["crossOriginIsolated"], true, "COOP/COEP must isolate the page");
     assert!(doc["env"]["hardwareConcurrency"].as_u64().unwrap() >= 1);
     assert!(doc["env"]["userAgent"].as_str().unwrap().contains("Chrome"));
     assert_eq!(doc["pool"]["threads"], 2);
 
-    let modes: Vec<&str> = doc["runs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["mode"].as_str().unwrap())
-        .collect();
+    let modes: Vec<&str> = doc["runs"].as_array().unwrap().iter().map(|r| r["mode"].as_str().unwrap()).collect();
     assert_eq!(modes, ["sequential", "pool"]);
     for mode in modes {
         let run = run_of(&doc, mode);
@@ -50,15 +42,9 @@ fn both_modes_give_the_known_sums_on_the_default_bounds() {
         let tasks = run["tasks"].as_array().unwrap();
         assert_eq!(tasks.len(), 3, "{mode}: one task per bound");
         for t in tasks {
-            let (start, end) = (
-                t["start_ms"].as_f64().unwrap(),
-                t["end_ms"].as_f64().unwrap(),
-            );
+            let (start, end) = (t["start_ms"].as_f64().unwrap(), t["end_ms"].as_f64().unwrap());
             assert!(0.0 <= start && start <= end, "{t}");
-            assert!(
-                t["worker"].is_u64() && t["result"].as_str().unwrap().parse::<u64>().is_ok(),
-                "{t}"
-            );
+            assert!(t["worker"].is_u64() && t["result"].as_str().unwrap().parse::<u64>().is_ok(), "{t}");
         }
     }
     assert_eq!(run_of(&doc, "pool")["threads"], 2);
@@ -67,10 +53,7 @@ fn both_modes_give_the_known_sums_on_the_default_bounds() {
     // The page shows the same numbers and the check.
     for mode in ["sequential", "pool"] {
         let row = browser.wait_for(&format!("#summary-{mode}"), 5).text();
-        assert!(
-            row.contains("37,550,402,023 · 142,913,828,922 · 312,471,072,265"),
-            "{row}"
-        );
+        assert!(row.contains("37,550,402,023 · 142,913,828,922 · 312,471,072,265"), "{row}");
         assert!(row.contains("✓ correct"), "{row}");
     }
     assert_eq!(browser.wait_for("#env-isolated", 5).text(), "yes");
@@ -102,11 +85,7 @@ fn a_new_worker_count_takes_effect_on_the_next_run() {
     assert_eq!(run_of(&first, "pool")["threads"], 1);
 
     browser.wait_for("#workers option[value=\"2\"]", 5).click();
-    assert!(
-        browser.current_url().contains("workers=2"),
-        "the URL follows the form: {}",
-        browser.current_url()
-    );
+    assert!(browser.current_url().contains("workers=2"), "the URL follows the form: {}", browser.current_url());
     browser.wait_for("#run", 5).click();
     let second = browser
         .wait_until(60, || {
@@ -115,10 +94,7 @@ fn a_new_worker_count_takes_effect_on_the_next_run() {
             (state == "done" && doc["workers"] == 2).then_some(doc)
         })
         .expect("a run with 2 workers");
-    assert_eq!(
-        second["pool"]["threads"], 2,
-        "a new pool, without reloading the page"
-    );
+    assert_eq!(second["pool"]["threads"], 2, "a new pool, without reloading the page");
     let run = run_of(&second, "pool");
     assert_eq!(run["threads"], 2);
     assert_eq!(run["correct"], true);
@@ -128,36 +104,18 @@ fn a_new_worker_count_takes_effect_on_the_next_run() {
 
 #[test]
 fn invalid_url_parameters_give_a_message_and_safe_values() {
-    let (_server, browser) =
-        open("?workload=nope&workers=999&bounds=12,-3&modes=pool,warp&chunk=abc");
+    let (_server, browser) = open("?workload=nope&workers=999&bounds=12,-3&modes=pool,warp&chunk=abc");
     let messages = browser.wait_for("#messages", 30).text();
-    for needle in [
-        "Unknown workload",
-        "Worker count \"999\"",
-        "negative",
-        "\"warp\"",
-        "chunk",
-    ] {
-        assert!(
-            messages.contains(needle),
-            "no message about {needle}: {messages}"
-        );
+    for needle in ["Unknown workload", "Worker count \"999\"", "negative", "\"warp\"", "chunk"] {
+        assert!(messages.contains(needle), "no message about {needle}: {messages}");
     }
     let url = browser.current_url();
-    assert!(
-        url.contains("bounds=1000000,2000000,3000000") && url.contains("modes=pool"),
-        "{url}"
-    );
+    assert!(url.contains("bounds=1000000,2000000,3000000") && url.contains("modes=pool"), "{url}");
     assert!(!url.contains("999") && !url.contains("warp"), "{url}");
 
     // Still usable: the safe setup runs and is correct.
     let run_button = browser.wait_for("#run", 5);
-    assert!(
-        browser
-            .wait_until(30, || run_button.enabled().then_some(()))
-            .is_some(),
-        "Run stays disabled"
-    );
+    assert!(browser.wait_until(30, || run_button.enabled().then_some(())).is_some(), "Run stays disabled");
     run_button.click();
     let doc = wait_done(&browser, 120);
     assert_eq!(run_of(&doc, "pool")["result"], DEFAULT_SUMS);
@@ -169,19 +127,10 @@ fn without_isolation_the_page_says_why_and_does_not_hang() {
     let (_server, browser) = open_with("?autorun=1", false);
     let warning = browser.wait_for("#isolation-warning", 30).text();
     assert!(warning.contains("not cross-origin isolated"), "{warning}");
-    assert!(
-        warning.contains("Cross-Origin-Embedder-Policy"),
-        "{warning}"
-    );
+    assert!(warning.contains("Cross-Origin-Embedder-Policy"), "{warning}");
     assert_eq!(browser.wait_for("#env-isolated", 5).text(), "no");
-    assert!(
-        !browser.wait_for("#run", 5).enabled(),
-        "Run must be disabled without shared memory"
-    );
+    assert!(!browser.wait_for("#run", 5).enabled(), "Run must be disabled without shared memory");
     let result = browser.wait_for("#spindle-result", 5);
     assert_eq!(result.attr("data-state").as_deref(), Some("idle"));
-    assert!(browser
-        .wait_for("#messages", 5)
-        .text()
-        .contains("autorun=1 ignored"));
+    assert!(browser.wait_for("#messages", 5).text().contains("autorun=1 ignored"));
 }

@@ -19,28 +19,16 @@ fn yes_no(value: bool) -> Html {
 pub fn EnvPanel(props: &Props) -> Html {
     let env = &props.env;
     let (pool_size, startup, status) = match &props.pool {
-        PoolStatus::Unavailable(_) => (
-            "—".to_string(),
-            "—".to_string(),
-            html! { <span class="no">{ "unavailable" }</span> },
-        ),
-        PoolStatus::Starting { threads } => {
-            (threads.to_string(), "…".into(), html! { { "starting…" } })
+        PoolStatus::Unavailable(_) => {
+            ("—".to_string(), "—".to_string(), html! { <span class="no">{ "unavailable" }</span> })
         }
+        PoolStatus::Starting { threads } => (threads.to_string(), "…".into(), html! { { "starting…" } }),
         PoolStatus::Ready(info) => (
             info.threads.to_string(),
-            format!(
-                "{} (worker ready in {})",
-                ms(info.startup_ms),
-                ms(info.worker_ready_ms)
-            ),
+            format!("{} (worker ready in {})", ms(info.startup_ms), ms(info.worker_ready_ms)),
             html! { <span class="yes">{ "ready" }</span> },
         ),
-        PoolStatus::Failed(e) => (
-            "—".into(),
-            "—".into(),
-            html! { <span class="no">{ format!("failed: {e}") }</span> },
-        ),
+        PoolStatus::Failed(e) => ("—".into(), "—".into(), html! { <span class="no">{ format!("failed: {e}") }</span> }),
     };
     html! {
         <section class="panel env" id="env">

@@ -14,9 +14,7 @@ pub fn Messages(props: &Props) -> Html {
     if props.messages.is_empty() {
         return html! {};
     }
-    let dismiss = props
-        .on_action
-        .reform(|_: MouseEvent| Action::DismissMessages);
+    let dismiss = props.on_action.reform(|_: MouseEvent| Action::DismissMessages);
     html! {
         <section id="messages" class="messages" role="alert">
             <ul>{ for props.messages.iter().map(|m| html! { <li>{ m }</li> }) }</ul>

@@ -23,9 +23,8 @@ pub fn SetupForm(props: &Props) -> Html {
     let setup = &props.setup;
     let workload = setup.workload;
 
-    let on_workload = props.on_action.reform(|e: Event| {
-        Action::SetWorkload(e.target_unchecked_into::<HtmlSelectElement>().value())
-    });
+    let on_workload =
+        props.on_action.reform(|e: Event| Action::SetWorkload(e.target_unchecked_into::<HtmlSelectElement>().value()));
     let on_workers = props.on_action.reform(|e: Event| {
         let value = e.target_unchecked_into::<HtmlSelectElement>().value();
         Action::SetWorkers(value.parse().unwrap_or(0))
@@ -52,31 +51,31 @@ pub fn SetupForm(props: &Props) -> Html {
 
     let isolated = props.env.cross_origin_isolated;
     let modes = Mode::ALL.iter().map(|&mode| {
-        let onchange = props
-            .on_action
-            .reform(move |_: Event| Action::ToggleMode(mode));
+        let onchange = props.on_action.reform(move |_: Event| Action::ToggleMode(mode));
         let checked = setup.modes.contains(&mode);
-        let unavailable = mode.needs_shared_memory() && !isolated;
+        let unavailable = mode.needs_isolation() && !isolated;
         let id = format!("mode-{}", mode.id());
         html! {
             <li class={classes!(unavailable.then_some("unavailable"))}>
                 <label for={id.clone()}>
                     <input id={id} type="checkbox" {checked} {onchange} disabled={props.running} />
                     <strong>{ mode.name() }</strong>
-                    if unavailable { <em>{ " (needs shared memory)" }</em> }
+                    <code class="mode-id">{ mode.id() }</code>
+                    if unavailable { <em>{ " (needs a cross-origin isolated page)" }</em> }
                 </label>
                 <p>{ mode.about() }</p>
+                <p class="python">{ "Python: " }<code>{ mode.python() }</code></p>
             </li>
         }
     });
+    let on_switch =
+        props.on_action.reform(|e: Event| Action::SetSwitch(e.target_unchecked_into::<HtmlInputElement>().value()));
+    let on_panic =
+        props.on_action.reform(|e: Event| Action::SetPanic(e.target_unchecked_into::<HtmlInputElement>().value()));
 
     let range = worker_range(props.env.hardware_concurrency);
     let workers = range.clone().map(|n| {
-        let label = if n == props.env.hardware_concurrency {
-            format!("{n} (= cores)")
-        } else {
-            n.to_string()
-        };
+        let label = if n == props.env.hardware_concurrency { format!("{n} (= cores)") } else { n.to_string() };
         html! { <option value={n.to_string()} selected={n == setup.workers}>{ label }</option> }
     });
 
@@ -104,6 +103,20 @@ pub fn SetupForm(props: &Props) -> Html {
                 <legend>{ "Modes" }</legend>
                 <ul class="modes">{ for modes }</ul>
             </fieldset>
+            <details class="advanced">
+                <summary>{ "Advanced: GIL switch interval, crash a task" }</summary>
+                <div class="field">
+                    <label for="switch">{ "GIL switch" }</label>
+                    <input id="switch" type="number" min="1" max="100" value={setup.switch_ms.to_string()} onchange={on_switch} />
+                    <small>{ "ms a thread may hold the GIL while others wait (CPython: 5); 1 … 100" }</small>
+                </div>
+                <div class="field">
+                    <label for="panic">{ "Panic in task" }</label>
+                    <input id="panic" type="number" min="0" placeholder="none"
+                        value={setup.panic_task.map(|i| i.to_string()).unwrap_or_default()} onchange={on_panic} />
+                    <small>{ "this task panics: isolated workers lose one worker, the shared pool loses all its threads" }</small>
+                </div>
+            </details>
             <button id="run" class="run" onclick={on_run} disabled={props.cannot_run.is_some()}>
                 { if props.running { "Running…" } else { "Run" } }
             </button>

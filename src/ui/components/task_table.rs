@@ -26,7 +26,9 @@ pub fn TaskTable(props: &Props) -> Html {
                         <td>{ format!("w{}", t.worker) }</td>
                         <td class="num">{ ms(t.start_ms) }</td>
                         <td class="num">{ ms(t.duration_ms()) }</td>
-                        <td class="num">{ group_digits(&t.result) }</td>
+                        <td class="num">
+                            if let Some(e) = &t.error { <span class="no">{ e }</span> } else { { group_digits(&t.result) } }
+                        </td>
                     </tr>
                 }) }
             </tbody>

@@ -46,20 +46,14 @@ pub fn wait_result(browser: &Browser, secs: u64) -> (String, String) {
             let state = el.attr("data-state")?;
             (state == "done" || state == "error").then(|| (state, el.text_content()))
         })
-        .unwrap_or_else(|| {
-            panic!(
-                "no result after {secs} s; state {:?}",
-                el.attr("data-state")
-            )
-        })
+        .unwrap_or_else(|| panic!("no result after {secs} s; state {:?}", el.attr("data-state")))
 }
 
 /// Waits for a finished run and parses its JSON document.
 pub fn wait_done(browser: &Browser, secs: u64) -> Value {
     let (state, text) = wait_result(browser, secs);
     assert_eq!(state, "done", "the run failed: {text}");
-    serde_json::from_str(&text)
-        .unwrap_or_else(|e| panic!("#spindle-result is not JSON ({e}): {text}"))
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("#spindle-result is not JSON ({e}): {text}"))
 }
 
 /// Console entries at level SEVERE (errors), minus none: every error counts.

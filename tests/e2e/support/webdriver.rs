@@ -28,11 +28,7 @@ impl Drop for TempDir {
 }
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
 fn find_binary(env: &str, names: &[&str]) -> String {
@@ -47,16 +43,16 @@ fn find_binary(env: &str, names: &[&str]) -> String {
             }
         }
     }
-    panic!("{} not found on PATH (set {env}); scripts/setup.sh --test installs Debian's chromium and chromium-driver", names[0]);
+    panic!(
+        "{} not found on PATH (set {env}); scripts/setup.sh --test installs Debian's chromium and chromium-driver",
+        names[0]
+    );
 }
 
 impl Browser {
     pub fn launch() -> Browser {
         let chromedriver = find_binary("CHROMEDRIVER", &["chromedriver"]);
-        let chromium = find_binary(
-            "CHROMIUM",
-            &["chromium", "chromium-browser", "google-chrome"],
-        );
+        let chromium = find_binary("CHROMIUM", &["chromium", "chromium-browser", "google-chrome"]);
         let port = free_port();
         let driver = Command::new(&chromedriver)
             .arg(format!("--port={port}"))
@@ -64,20 +60,11 @@ impl Browser {
             .stderr(Stdio::null())
             .spawn()
             .unwrap_or_else(|e| panic!("could not start {chromedriver}: {e}"));
-        let profile =
-            std::env::temp_dir().join(format!("spindle-e2e-{port}-{}", std::process::id()));
-        let mut browser = Browser {
-            driver,
-            port,
-            session: String::new(),
-            _profile: TempDir(profile.clone()),
-        };
+        let profile = std::env::temp_dir().join(format!("spindle-e2e-{port}-{}", std::process::id()));
+        let mut browser = Browser { driver, port, session: String::new(), _profile: TempDir(profile.clone()) };
         let deadline = Instant::now() + Duration::from_secs(20);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(
-                Instant::now() < deadline,
-                "chromedriver did not listen on port {port}"
-            );
+            assert!(Instant::now() < deadline, "chromedriver did not listen on port {port}");
             sleep(Duration::from_millis(50));
         }
         let caps = json!({
@@ -96,9 +83,7 @@ impl Browser {
                 }
             }}
         });
-        let value = browser
-            .call("POST", "/session", Some(caps))
-            .expect("new WebDriver session");
+        let value = browser.call("POST", "/session", Some(caps)).expect("new WebDriver session");
         browser.session = value["sessionId"].as_str().expect("sessionId").to_string();
         browser
     }
@@ -118,67 +103,38 @@ impl Browser {
         let json: Value = serde_json::from_str(&payload).map_err(|e| format!("{e}: {payload}"))?;
         let value = json.get("value").cloned().unwrap_or(Value::Null);
         if value.get("error").is_some() {
-            return Err(format!(
-                "{method} {path}: {}: {}",
-                value["error"], value["message"]
-            ));
+            return Err(format!("{method} {path}: {}: {}", value["error"], value["message"]));
         }
         Ok(value)
     }
 
-    fn session_call(
-        &self,
-        method: &str,
-        suffix: &str,
-        body: Option<Value>,
-    ) -> Result<Value, String> {
+    fn session_call(&self, method: &str, suffix: &str, body: Option<Value>) -> Result<Value, String> {
         self.call(method, &format!("/session/{}{suffix}", self.session), body)
     }
 
     pub fn goto(&self, url: &str) {
-        self.session_call("POST", "/url", Some(json!({ "url": url })))
-            .expect("navigate");
+        self.session_call("POST", "/url", Some(json!({ "url": url }))).expect("navigate");
     }
 
     pub fn current_url(&self) -> String {
-        self.session_call("GET", "/url", None)
-            .unwrap()
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
+        self.session_call("GET", "/url", None).unwrap().as_str().unwrap_or_default().to_string()
     }
 
     /// Runs `script` (a function body; `arguments` are `args`) in the page.
     pub fn eval(&self, script: &str, args: Vec<Value>) -> Value {
-        self.session_call(
-            "POST",
-            "/execute/sync",
-            Some(json!({ "script": script, "args": args })),
-        )
-        .unwrap_or_else(|e| panic!("script failed: {e}"))
+        self.session_call("POST", "/execute/sync", Some(json!({ "script": script, "args": args })))
+            .unwrap_or_else(|e| panic!("script failed: {e}"))
     }
 
     pub fn find(&self, css: &str) -> Option<Element<'_>> {
-        let v = self
-            .session_call(
-                "POST",
-                "/element",
-                Some(json!({ "using": "css selector", "value": css })),
-            )
-            .ok()?;
-        Some(Element {
-            browser: self,
-            id: v[ELEMENT_KEY].as_str()?.to_string(),
-        })
+        let v = self.session_call("POST", "/element", Some(json!({ "using": "css selector", "value": css }))).ok()?;
+        Some(Element { browser: self, id: v[ELEMENT_KEY].as_str()?.to_string() })
     }
 
     /// Waits up to `secs` for `css` to match.
     pub fn wait_for(&self, css: &str, secs: u64) -> Element<'_> {
         let found = self.wait_until(secs, || self.find(css).map(|e| e.id));
-        Element {
-            browser: self,
-            id: found.unwrap_or_else(|| panic!("no element {css:?} after {secs} s")),
-        }
+        Element { browser: self, id: found.unwrap_or_else(|| panic!("no element {css:?} after {secs} s")) }
     }
 
     /// Polls `f` every 50 ms until it gives `Some`, for at most `secs`.
@@ -266,22 +222,16 @@ pub struct Element<'b> {
 
 impl Element<'_> {
     fn call(&self, method: &str, suffix: &str, body: Option<Value>) -> Result<Value, String> {
-        self.browser
-            .session_call(method, &format!("/element/{}{suffix}", self.id), body)
+        self.browser.session_call(method, &format!("/element/{}{suffix}", self.id), body)
     }
 
     pub fn text(&self) -> String {
-        self.call("GET", "/text", None)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
-            .unwrap_or_default()
+        self.call("GET", "/text", None).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
     }
 
     /// The DOM property (falls back to the attribute).
     pub fn attr(&self, name: &str) -> Option<String> {
-        self.call("GET", &format!("/attribute/{name}"), None)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
+        self.call("GET", &format!("/attribute/{name}"), None).ok().and_then(|v| v.as_str().map(String::from))
     }
 
     pub fn click(&self) {
@@ -289,19 +239,12 @@ impl Element<'_> {
     }
 
     pub fn enabled(&self) -> bool {
-        self.call("GET", "/enabled", None)
-            .ok()
-            .and_then(|v| v.as_bool())
-            .unwrap_or(false)
+        self.call("GET", "/enabled", None).ok().and_then(|v| v.as_bool()).unwrap_or(false)
     }
 
     /// `textContent`, which includes text inside closed `<details>`.
     pub fn text_content(&self) -> String {
         let el = json!({ ELEMENT_KEY: self.id });
-        self.browser
-            .eval("return arguments[0].textContent;", vec![el])
-            .as_str()
-            .unwrap_or_default()
-            .to_string()
+        self.browser.eval("return arguments[0].textContent;", vec![el]).as_str().unwrap_or_default().to_string()
     }
 }

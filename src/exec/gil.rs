@@ -1,0 +1,49 @@
+//! GIL emulation: the pool's threads must hold one global lock to run a
+//! slice of work and hand it over every switch interval when another thread
+//! waits (see `core::gil`). CPU-bound work gets no faster with more threads.
+
+use rayon::prelude::*;
+
+use super::{maybe_panic, record, Executor, Host, LocalFuture, Run, RunContext};
+use crate::core::gil::Gil;
+
+pub struct GilPool;
+
+impl Executor for GilPool {
+    fn threads(&self, _: &RunContext) -> u32 {
+        rayon::current_num_threads() as u32
+    }
+
+    fn run<'a>(&'a self, ctx: &'a RunContext, _: &'a dyn Host, t0: f64) -> LocalFuture<'a, Result<Run, String>> {
+        Box::pin(async move {
+            let gil = Gil::new(ctx.switch_ms);
+            let clock = &ctx.clock;
+            let tasks: Vec<_> = (0..ctx.workload.task_count())
+                .into_par_iter()
+                .with_max_len(1)
+                .map(|i| {
+                    let worker = rayon::current_thread_index().unwrap_or(0) as u32;
+                    let start = clock.now_ms();
+                    gil.acquire();
+                    maybe_panic(ctx, i);
+                    let mut held_since = clock.now_ms();
+                    let mut value = 0u64;
+                    for s in 0..ctx.workload.slice_count(i) {
+                        value = value.wrapping_add(ctx.workload.run_slice(i, s));
+                        if gil.maybe_switch(clock.now_ms() - held_since) {
+                            held_since = clock.now_ms();
+                        }
+                    }
+                    gil.release();
+                    let mut rec = record(ctx, i, worker, start, t0);
+                    rec.result = value.to_string();
+                    (Some(value), rec)
+                })
+                .collect();
+            let mut run = Run::from(tasks);
+            run.metrics.insert("switches".into(), gil.switches() as f64);
+            run.metrics.insert("switch_interval_ms".into(), ctx.switch_ms);
+            Ok(run)
+        })
+    }
+}

@@ -1,0 +1,37 @@
+//! Main thread: the sequential loop on the page's own thread, which freezes
+//! the page while it runs. Refuses inputs over the workload's main-thread
+//! limit, so the tab never locks for long. A panic there would kill the
+//! page itself, so the injected one is recorded as a failed task instead.
+
+use super::{record, Executor, Host, LocalFuture, Run, RunContext};
+
+pub struct MainThread;
+
+impl Executor for MainThread {
+    fn threads(&self, _: &RunContext) -> u32 {
+        1
+    }
+
+    fn run<'a>(&'a self, ctx: &'a RunContext, _: &'a dyn Host, t0: f64) -> LocalFuture<'a, Result<Run, String>> {
+        Box::pin(async move {
+            if let Some(why) = ctx.workload.main_thread_limit() {
+                return Err(format!("not run on the main thread: {why}"));
+            }
+            let tasks = (0..ctx.workload.task_count())
+                .map(|i| {
+                    let start = ctx.clock.now_ms();
+                    if ctx.panic_task == Some(i) {
+                        let mut rec = record(ctx, i, 0, start, t0);
+                        rec.error = Some("panic injected; not raised on the page's own thread".into());
+                        return (None, rec);
+                    }
+                    let value = ctx.workload.run_task(i);
+                    let mut rec = record(ctx, i, 0, start, t0);
+                    rec.result = value.to_string();
+                    (Some(value), rec)
+                })
+                .collect::<Vec<_>>();
+            Ok(tasks.into())
+        })
+    }
+}

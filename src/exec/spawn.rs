@@ -1,0 +1,60 @@
+//! Thread per task: a fresh thread (in the browser a Web Worker on the
+//! shared memory) is started for every task, all at once, then all are
+//! joined, like `threading.Thread(...).start()` / `join()` per task. The
+//! start-up of each thread is part of the wall time and reported on its own.
+
+use std::sync::{Arc, Mutex, PoisonError};
+
+use super::{join_all, record, timed_task, Executor, Host, LocalFuture, Outcome, Run, RunContext};
+
+pub struct ThreadPerTask;
+
+/// Each thread writes its outcome and when it started running here.
+type Slot = Arc<Mutex<Option<(Outcome, f64)>>>;
+
+impl Executor for ThreadPerTask {
+    fn threads(&self, ctx: &RunContext) -> u32 {
+        ctx.workload.task_count() as u32
+    }
+
+    fn run<'a>(&'a self, ctx: &'a RunContext, host: &'a dyn Host, t0: f64) -> LocalFuture<'a, Result<Run, String>> {
+        Box::pin(async move {
+            let n = ctx.workload.task_count();
+            let slots: Vec<Slot> = (0..n).map(|_| Arc::new(Mutex::new(None))).collect();
+            let mut requested = Vec::with_capacity(n);
+            let mut joins = Vec::with_capacity(n);
+            for (i, slot) in slots.iter().enumerate() {
+                let (ctx2, slot) = (ctx.clone(), slot.clone());
+                requested.push(ctx.clock.now_ms());
+                joins.push(host.spawn_thread(Box::new(move || {
+                    let began = ctx2.clock.now_ms();
+                    let outcome = timed_task(&ctx2, i, i as u32, t0);
+                    *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some((outcome, began));
+                })));
+            }
+            let joined = join_all(joins).await;
+            let mut startup = Vec::new();
+            let tasks = slots
+                .iter()
+                .zip(joined)
+                .enumerate()
+                .map(|(i, (slot, joined))| match (slot.lock().unwrap_or_else(PoisonError::into_inner).take(), joined) {
+                    (Some((outcome, began)), _) => {
+                        startup.push(began - requested[i]);
+                        outcome
+                    }
+                    (None, result) => {
+                        let mut rec = record(ctx, i, i as u32, requested[i], t0);
+                        rec.error = Some(result.err().unwrap_or_else(|| "the thread ended without a result".into()));
+                        (None, rec)
+                    }
+                })
+                .collect::<Vec<_>>();
+            let mut run = Run::from(tasks);
+            if !startup.is_empty() {
+                run.metrics.insert("thread_startup_ms".into(), startup.iter().sum::<f64>() / startup.len() as f64);
+            }
+            Ok(run)
+        })
+    }
+}

@@ -1,0 +1,194 @@
+//! Every mode on the host: native rayon threads, std threads for "thread
+//! per task" and for isolated workers, a no-op event loop.
+
+use std::future::Future;
+use std::sync::Arc;
+use std::task::{Context, Poll, Waker};
+
+use super::*;
+use crate::core::clock::HostClock;
+use crate::core::primes::Primes;
+
+/// Drives a future to completion on this thread. Host futures here are
+/// ready or made ready by a spawned thread, so polling in a loop is enough.
+pub(crate) fn block_on<T>(future: impl Future<Output = T>) -> T {
+    let mut future = std::pin::pin!(future);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(v) = future.as_mut().poll(&mut cx) {
+            return v;
+        }
+        std::thread::yield_now();
+    }
+}
+
+/// Threads are std threads; "isolated workers" are threads with their own
+/// copy of the workload (nothing shared but the messages).
+pub(crate) struct ThreadHost;
+
+impl Host for ThreadHost {
+    fn yield_now(&self) -> LocalFuture<'static, ()> {
+        Box::pin(std::future::ready(()))
+    }
+
+    fn spawn_thread(&self, job: Box<dyn FnOnce() + Send>) -> LocalFuture<'static, Result<(), String>> {
+        let handle = std::thread::spawn(job);
+        Box::pin(std::future::poll_fn(move |_| if handle.is_finished() { Poll::Ready(Ok(())) } else { Poll::Pending }))
+    }
+
+    fn run_isolated(&self, ctx: &RunContext, t0: f64) -> LocalFuture<'static, Result<IsolatedReport, String>> {
+        let ctx = ctx.clone();
+        Box::pin(async move {
+            let n = ctx.workload.task_count();
+            let tasks = std::thread::scope(|s| {
+                let handles: Vec<_> = (0..n)
+                    .map(|i| {
+                        let ctx = &ctx;
+                        s.spawn(move || timed_task(ctx, i, (i % ctx.workers as usize) as u32, t0))
+                    })
+                    .collect();
+                // A panicking task ends only its own thread.
+                handles
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, h)| {
+                        h.join().unwrap_or_else(|_| {
+                            let mut rec = record(&ctx, i, 0, t0, t0);
+                            rec.error = Some("worker crashed".into());
+                            (None, rec)
+                        })
+                    })
+                    .collect()
+            });
+            Ok(IsolatedReport { tasks, message_ms: 0.0, startup_ms: 0.0, replaced: 0 })
+        })
+    }
+}
+
+pub(crate) fn context(work: Primes, workers: u32) -> RunContext {
+    RunContext {
+        workload_id: "primes".into(),
+        params: Params::new(),
+        workload: Arc::new(work),
+        clock: Arc::new(HostClock),
+        workers,
+        switch_ms: crate::core::gil::DEFAULT_SWITCH_MS,
+        panic_task: None,
+    }
+}
+
+fn pool(threads: usize) -> rayon::ThreadPool {
+    rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap()
+}
+
+fn run(mode: Mode, ctx: &RunContext, baseline: Option<&str>) -> RunRecord {
+    let reference = ctx.workload.reference();
+    pool(ctx.workers as usize).install(|| block_on(run_mode(mode, ctx, &ThreadHost, reference.as_ref(), baseline)))
+}
+
+#[test]
+fn every_mode_gives_the_known_answers() {
+    let ctx = context(Primes::new(vec![1_000_000, 2_000_000], Some(250_000)).unwrap(), 2);
+    for &mode in Mode::ALL {
+        let r = run(mode, &ctx, None);
+        assert_eq!(r.result, "37550402023,142913828922", "{mode:?}");
+        assert_eq!(r.correct, Some(true), "{mode:?}");
+        assert_eq!(r.checked_against, "known answers");
+        assert_eq!(r.tasks.len(), 12, "{mode:?}");
+        assert_eq!(r.failures, 0);
+        assert!(r.tasks.iter().enumerate().all(|(i, t)| t.index == i), "{mode:?}: submission order kept");
+        assert!(
+            r.tasks.iter().all(|t| t.start_ms >= 0.0 && t.end_ms >= t.start_ms && t.end_ms <= r.wall_ms + 1e-6),
+            "{mode:?}: task times inside the run"
+        );
+    }
+}
+
+#[test]
+fn modes_report_their_threads_and_figures() {
+    let ctx = context(Primes::new(vec![2_000_000], Some(62_500)).unwrap(), 4);
+    let pool_run = run(Mode::Pool, &ctx, None);
+    assert_eq!(pool_run.threads, 4);
+    assert!(pool_run.workers_used() >= 2, "32 tasks on 4 threads use more than one");
+    let seq = run(Mode::Sequential, &ctx, None);
+    assert!(seq.tasks.iter().all(|t| t.worker == 0));
+    let spawn = run(Mode::Spawn, &ctx, None);
+    assert_eq!(spawn.threads, 32, "one thread per task");
+    assert_eq!(spawn.workers_used(), 32);
+    assert!(spawn.metrics["thread_startup_ms"] >= 0.0);
+    let gil = run(Mode::Gil, &ctx, None);
+    assert!(gil.metrics.contains_key("switches"));
+    let coop = run(Mode::Coop, &ctx, None);
+    assert!(coop.metrics.contains_key("yields"));
+}
+
+#[test]
+fn cooperative_tasks_interleave() {
+    // Two tasks of many slices: the second starts long before the first ends.
+    let ctx = context(Primes::new(vec![400_000], Some(200_000)).unwrap(), 1);
+    let r = run(Mode::Coop, &ctx, None);
+    let (a, b) = (&r.tasks[0], &r.tasks[1]);
+    assert!(b.start_ms < a.end_ms, "task 1 started at {} after task 0 ended at {}", b.start_ms, a.end_ms);
+    let seq = run(Mode::Sequential, &ctx, None);
+    assert!(seq.tasks[1].start_ms >= seq.tasks[0].end_ms, "sequential does not interleave");
+}
+
+#[test]
+fn the_main_thread_refuses_large_inputs() {
+    let ctx = context(Primes::new(vec![6_000_000, 5_000_000], None).unwrap(), 1);
+    for mode in [Mode::Main, Mode::Coop] {
+        let r = run(mode, &ctx, None);
+        assert_eq!(r.correct, Some(false));
+        assert!(r.result.contains("not run on the main thread"), "{}", r.result);
+    }
+}
+
+#[test]
+fn an_injected_panic_is_a_failed_task_where_it_can_be_contained() {
+    let mut ctx = context(Primes::new(vec![1_000, 2_000, 3_000], None).unwrap(), 2);
+    ctx.panic_task = Some(1);
+    for mode in [Mode::Main, Mode::Coop, Mode::Isolated] {
+        let r = run(mode, &ctx, None);
+        assert_eq!(r.failures, 1, "{mode:?}");
+        assert_eq!(r.correct, Some(false), "{mode:?}");
+        assert!(r.result.starts_with("incomplete"), "{mode:?}: {}", r.result);
+        assert!(r.tasks[1].error.is_some() && r.tasks[0].error.is_none(), "{mode:?}");
+    }
+}
+
+#[test]
+fn without_a_reference_the_sequential_answer_is_the_check() {
+    struct NoReference(Primes);
+    impl Workload for NoReference {
+        fn task_count(&self) -> usize {
+            self.0.task_count()
+        }
+        fn task_label(&self, i: usize) -> String {
+            self.0.task_label(i)
+        }
+        fn run_task(&self, i: usize) -> u64 {
+            self.0.run_task(i) + i as u64 // deliberately not the prime sum
+        }
+        fn answer(&self, v: &[u64]) -> String {
+            self.0.answer(v)
+        }
+        fn reference(&self) -> Option<Reference> {
+            None
+        }
+    }
+    let mut ctx = context(Primes::new(vec![100, 200], None).unwrap(), 2);
+    ctx.workload = Arc::new(NoReference(Primes::new(vec![100, 200], None).unwrap()));
+    let seq = run(Mode::Sequential, &ctx, None);
+    assert_eq!(seq.correct, None);
+    let pool_run = run(Mode::Pool, &ctx, Some(&seq.result));
+    assert_eq!((pool_run.correct, pool_run.checked_against.as_str()), (Some(true), "sequential run"));
+    let wrong = run(Mode::Pool, &ctx, Some("1,2"));
+    assert_eq!(wrong.correct, Some(false), "a different answer is marked wrong");
+}
+
+#[test]
+fn join_all_keeps_order() {
+    let futures: Vec<LocalFuture<'_, usize>> =
+        (0..5).map(|i| -> LocalFuture<'_, usize> { Box::pin(async move { i * 2 }) }).collect();
+    assert_eq!(block_on(join_all(futures)), vec![0, 2, 4, 6, 8]);
+}

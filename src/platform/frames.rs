@@ -1,0 +1,80 @@
+//! The page measures its own main thread: an always-on
+//! `requestAnimationFrame` loop records when each frame ran. A frozen
+//! thread shows up as a long gap between frames.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+
+use super::clock::SharedClock;
+use crate::core::clock::Clock;
+use crate::core::record::Responsiveness;
+
+/// Frames older than this are dropped (ms).
+const KEEP_MS: f64 = 120_000.0;
+
+type FrameCallback = Closure<dyn FnMut(f64)>;
+
+#[derive(Default)]
+struct Inner {
+    frames: Vec<f64>,
+    /// Run once at the next frame.
+    waiting: Vec<Box<dyn FnOnce()>>,
+    callback: Option<FrameCallback>,
+}
+
+/// Cheap to clone; the loop runs as long as one clone lives.
+#[derive(Clone)]
+pub struct FrameMeter(Rc<RefCell<Inner>>);
+
+impl PartialEq for FrameMeter {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+fn request_frame(callback: &FrameCallback) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.request_animation_frame(callback.as_ref().unchecked_ref());
+    }
+}
+
+impl FrameMeter {
+    pub fn start() -> FrameMeter {
+        let meter = FrameMeter(Rc::default());
+        let weak = Rc::downgrade(&meter.0);
+        let callback = FrameCallback::new(move |_: f64| {
+            let Some(inner) = weak.upgrade() else { return };
+            let now = SharedClock.now_ms();
+            let waiting = {
+                let mut i = inner.borrow_mut();
+                i.frames.push(now);
+                if i.frames.first().is_some_and(|&f| now - f > KEEP_MS) {
+                    i.frames.retain(|&f| now - f <= KEEP_MS);
+                }
+                std::mem::take(&mut i.waiting)
+            };
+            for f in waiting {
+                f();
+            }
+            let inner = inner.borrow();
+            if let Some(cb) = &inner.callback {
+                request_frame(cb);
+            }
+        });
+        request_frame(&callback);
+        meter.0.borrow_mut().callback = Some(callback);
+        meter
+    }
+
+    /// Runs `f` at the next animation frame.
+    pub fn after_next_frame(&self, f: impl FnOnce() + 'static) {
+        self.0.borrow_mut().waiting.push(Box::new(f));
+    }
+
+    /// The main thread's responsiveness during `start..=end` (SharedClock ms).
+    pub fn responsiveness(&self, start: f64, end: f64) -> Responsiveness {
+        Responsiveness::from_frames(&self.0.borrow().frames, start, end)
+    }
+}

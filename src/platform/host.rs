@@ -1,0 +1,74 @@
+//! [`Host`] for the browser: event-loop turns, threads on the shared
+//! memory, isolated workers.
+
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use super::compute::js_error_text;
+use crate::exec::{Host, IsolatedReport, LocalFuture, RunContext};
+
+#[wasm_bindgen(inline_js = r#"
+export function yield_now() {
+  // A message task, not setTimeout: no 4 ms clamping when nested, and the
+  // browser may render between tasks.
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => { channel.port1.close(); resolve(); };
+    channel.port2.postMessage(null);
+  });
+}
+
+export function spawn_thread(module, memory, job) {
+  return new Promise((resolve, reject) => {
+    const worker = new Worker(new URL("thread.js", self.location.href), { type: "module" });
+    worker.onmessage = ({ data }) => {
+      worker.terminate();
+      data === "done" ? resolve() : reject(new Error(String(data)));
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      worker.terminate();
+      reject(new Error(event.message || "the thread's script could not be loaded"));
+    };
+    worker.postMessage([module, memory, job]);
+  });
+}
+"#)]
+extern "C" {
+    fn yield_now() -> js_sys::Promise;
+    fn spawn_thread(module: JsValue, memory: JsValue, job: u32) -> js_sys::Promise;
+}
+
+/// Runs a job handed over by [`BrowserHost::spawn_thread`]; called by
+/// `www/thread.js` on the new thread.
+#[wasm_bindgen]
+pub fn spindle_thread_entry(job: u32) {
+    // SAFETY: `job` comes from `Box::into_raw` in `spawn_thread` below and
+    // is run exactly once, by the one thread it was sent to.
+    let job = unsafe { Box::from_raw(job as *mut Box<dyn FnOnce() + Send>) };
+    super::compute::mark_contained();
+    job();
+}
+
+pub struct BrowserHost;
+
+impl Host for BrowserHost {
+    fn yield_now(&self) -> LocalFuture<'static, ()> {
+        let promise = yield_now();
+        Box::pin(async move {
+            let _ = JsFuture::from(promise).await;
+        })
+    }
+
+    fn spawn_thread(&self, job: Box<dyn FnOnce() + Send>) -> LocalFuture<'static, Result<(), String>> {
+        // Leaks the job if the thread never starts: a few bytes, once.
+        let ptr = Box::into_raw(Box::new(job)) as u32;
+        let promise = spawn_thread(wasm_bindgen::module(), wasm_bindgen::memory(), ptr);
+        Box::pin(async move { JsFuture::from(promise).await.map(|_| ()).map_err(|e| js_error_text(&e)) })
+    }
+
+    fn run_isolated(&self, ctx: &RunContext, t0: f64) -> LocalFuture<'static, Result<IsolatedReport, String>> {
+        let ctx = ctx.clone();
+        Box::pin(async move { super::isolated::run(&ctx, t0).await })
+    }
+}

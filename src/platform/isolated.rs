@@ -1,0 +1,196 @@
+//! Isolated workers, process-like: each is a fresh instance of the compute
+//! bundle in its own Web Worker, with its own memory. Tasks go out and
+//! results come back by `postMessage` (copied). An idle worker gets the
+//! next task; a worker whose task crashes is terminated and replaced, its
+//! task is reported as failed, and the others carry on.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::future::Future;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
+
+use wasm_bindgen::prelude::*;
+use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
+
+use super::clock::SharedClock;
+use crate::core::clock::Clock;
+use crate::core::protocol::{decode, encode, FromWorker, TaskRequest, ToWorker};
+use crate::core::record::TaskRecord;
+use crate::exec::{IsolatedReport, Outcome, RunContext};
+
+enum Event {
+    Message(String),
+    Crashed(String),
+}
+
+/// Events from all workers, tagged with (slot, generation), awaited one by one.
+#[derive(Default)]
+struct Queue {
+    events: VecDeque<(usize, u32, Event)>,
+    waker: Option<Waker>,
+}
+
+#[derive(Clone, Default)]
+struct Events(Rc<RefCell<Queue>>);
+
+impl Events {
+    fn push(&self, slot: usize, generation: u32, event: Event) {
+        let mut q = self.0.borrow_mut();
+        q.events.push_back((slot, generation, event));
+        if let Some(w) = q.waker.take() {
+            w.wake();
+        }
+    }
+
+    fn next(&self) -> impl Future<Output = (usize, u32, Event)> + '_ {
+        std::future::poll_fn(move |cx: &mut Context<'_>| {
+            let mut q = self.0.borrow_mut();
+            match q.events.pop_front() {
+                Some(e) => Poll::Ready(e),
+                None => {
+                    q.waker = Some(cx.waker().clone());
+                    Poll::Pending
+                }
+            }
+        })
+    }
+}
+
+type Handlers = (Closure<dyn FnMut(MessageEvent)>, Closure<dyn FnMut(ErrorEvent)>);
+
+struct Slot {
+    worker: Worker,
+    generation: u32,
+    created_ms: f64,
+    /// The task it runs and when it was sent.
+    busy: Option<(usize, f64)>,
+    _handlers: Handlers,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}
+
+fn start(slot: usize, generation: u32, events: &Events) -> Result<Slot, String> {
+    let options = WorkerOptions::new();
+    options.set_type(WorkerType::Module);
+    // Resolved against the compute worker's own script, compute.js.
+    let worker = Worker::new_with_options("./compute.js", &options).map_err(|e| super::compute::js_error_text(&e))?;
+    let on_message = {
+        let events = events.clone();
+        Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
+            if let Some(text) = e.data().as_string() {
+                events.push(slot, generation, Event::Message(text));
+            }
+        })
+    };
+    let on_error = {
+        let events = events.clone();
+        Closure::<dyn FnMut(ErrorEvent)>::new(move |e: ErrorEvent| {
+            e.prevent_default();
+            events.push(slot, generation, Event::Crashed(e.message()));
+        })
+    };
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    Ok(Slot { worker, generation, created_ms: SharedClock.now_ms(), busy: None, _handlers: (on_message, on_error) })
+}
+
+fn failed(ctx: &RunContext, index: usize, slot: usize, since: f64, t0: f64, why: String) -> Outcome {
+    let record = TaskRecord {
+        index,
+        label: ctx.workload.task_label(index),
+        worker: slot as u32,
+        start_ms: since - t0,
+        end_ms: SharedClock.now_ms() - t0,
+        result: String::new(),
+        error: Some(why),
+    };
+    (None, record)
+}
+
+/// Runs every task of `ctx` on `ctx.workers` isolated workers.
+pub async fn run(ctx: &RunContext, t0: f64) -> Result<IsolatedReport, String> {
+    let n = ctx.workload.task_count();
+    let events = Events::default();
+    let mut slots = Vec::new();
+    for s in 0..(ctx.workers as usize).min(n).max(1) {
+        slots.push(start(s, 0, &events)?);
+    }
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; n];
+    let (mut next, mut remaining, mut replaced) = (0usize, n, 0usize);
+    let (mut message_ms, mut startup_ms) = (Vec::new(), Vec::new());
+
+    let send_next = |slot: &mut Slot, s: usize, next: &mut usize| {
+        if *next < n {
+            let request = TaskRequest {
+                workload: ctx.workload_id.clone(),
+                params: ctx.params.clone(),
+                index: *next,
+                slot: s as u32,
+                t0,
+                panic_task: ctx.panic_task,
+            };
+            slot.busy = Some((*next, SharedClock.now_ms()));
+            let _ = slot.worker.post_message(&JsValue::from_str(&encode(&ToWorker::Task(request))));
+            *next += 1;
+        }
+    };
+
+    while remaining > 0 {
+        let (s, generation, event) = events.next().await;
+        if slots[s].generation != generation {
+            continue; // from a worker already replaced
+        }
+        let crash = match event {
+            Event::Message(text) => match decode::<FromWorker>(&text) {
+                Ok(FromWorker::Loaded) => {
+                    startup_ms.push(SharedClock.now_ms() - slots[s].created_ms);
+                    send_next(&mut slots[s], s, &mut next);
+                    None
+                }
+                Ok(FromWorker::TaskDone { value, record }) => {
+                    if let Some((index, sent)) = slots[s].busy.take() {
+                        message_ms.push((SharedClock.now_ms() - sent) - record.duration_ms());
+                        outcomes[index] = Some((value, record));
+                        remaining -= 1;
+                    }
+                    send_next(&mut slots[s], s, &mut next);
+                    None
+                }
+                Ok(FromWorker::Failed { error, .. }) => Some(error),
+                Ok(_) => None,
+                Err(error) => Some(error),
+            },
+            Event::Crashed(message) => Some(if message.is_empty() { "the worker crashed".into() } else { message }),
+        };
+        if let Some(why) = crash {
+            // Only this worker dies: its task fails, a fresh one takes its place.
+            if let Some((index, sent)) = slots[s].busy.take() {
+                outcomes[index] = Some(failed(ctx, index, s, sent, t0, why));
+                remaining -= 1;
+            }
+            if remaining > 0 {
+                slots[s] = start(s, generation + 1, &events)?;
+                replaced += 1;
+            }
+        }
+    }
+    drop(slots);
+    let mean = |v: &[f64]| {
+        if v.is_empty() {
+            0.0
+        } else {
+            v.iter().sum::<f64>() / v.len() as f64
+        }
+    };
+    Ok(IsolatedReport {
+        tasks: outcomes.into_iter().map(|o| o.expect("every task has an outcome")).collect(),
+        message_ms: mean(&message_ms),
+        startup_ms: mean(&startup_ms),
+        replaced,
+    })
+}
