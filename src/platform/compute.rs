@@ -47,7 +47,14 @@ fn post(message: &FromWorker) {
 /// and tells its parent it is listening.
 pub fn register() {
     std::panic::set_hook(Box::new(|info| {
-        let text = format!("panic: {info}");
+        let payload = info.payload();
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic".into());
+        let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        let text = format!("panic: {what}{place}");
         web_sys::console::error_1(&text.clone().into());
         post(&FromWorker::Failed { id: None, error: text.clone() });
         if !CONTAINED.with(Cell::get) {

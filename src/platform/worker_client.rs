@@ -49,12 +49,17 @@ type CrashListener = (BroadcastChannel, Closure<dyn FnMut(MessageEvent)>);
 
 struct Inner {
     worker: Option<Worker>,
+    /// Counts workers started; events of an older one are ignored.
+    generation: u32,
     threads: u32,
     ready: bool,
     created_ms: f64,
     /// A run asked for before the pool was ready.
     pending: Option<RunRequest>,
     _handlers: Option<Handlers>,
+    /// The previous worker's handlers: a restart can be called from inside
+    /// one of them, which must not be dropped while it runs.
+    _retired: Option<Handlers>,
     _crashes: Option<CrashListener>,
 }
 
@@ -75,11 +80,13 @@ impl ComputeClient {
     pub fn new(on_event: impl Fn(ClientEvent) + 'static) -> Self {
         let inner = Inner {
             worker: None,
+            generation: 0,
             threads: 0,
             ready: false,
             created_ms: 0.0,
             pending: None,
             _handlers: None,
+            _retired: None,
             _crashes: None,
         };
         let client = ComputeClient { inner: Rc::new(RefCell::new(inner)), on_event: Rc::new(on_event) };
@@ -126,7 +133,8 @@ impl ComputeClient {
         if let Some(old) = inner.worker.take() {
             old.terminate();
         }
-        inner._handlers = None;
+        inner._retired = inner._handlers.take();
+        inner.generation += 1;
         inner.ready = false;
         inner.threads = threads;
         inner.created_ms = SharedClock.now_ms();
@@ -134,7 +142,7 @@ impl ComputeClient {
         options.set_type(WorkerType::Module);
         let event = match Worker::new_with_options(WORKER_SCRIPT, &options) {
             Ok(worker) => {
-                let handlers = self.handlers();
+                let handlers = self.handlers(inner.generation);
                 worker.set_onmessage(Some(handlers.0.as_ref().unchecked_ref()));
                 worker.set_onerror(Some(handlers.1.as_ref().unchecked_ref()));
                 inner.worker = Some(worker);
@@ -175,17 +183,24 @@ impl ComputeClient {
         }
     }
 
-    fn handlers(&self) -> Handlers {
+    /// The client, if it still exists and `generation` is its current worker.
+    fn current(weak: &Weak<RefCell<Inner>>, on_event: &Rc<dyn Fn(ClientEvent)>, generation: u32) -> Option<Self> {
+        ComputeClient::upgrade(weak, on_event).filter(|c| c.inner.borrow().generation == generation)
+    }
+
+    fn handlers(&self, generation: u32) -> Handlers {
         let (weak, on_event) = (Rc::downgrade(&self.inner), self.on_event.clone());
         let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            if let (Some(client), Some(text)) = (ComputeClient::upgrade(&weak, &on_event), event.data().as_string()) {
+            if let (Some(client), Some(text)) =
+                (ComputeClient::current(&weak, &on_event, generation), event.data().as_string())
+            {
                 client.receive(&text);
             }
         });
         let (weak, on_event) = (Rc::downgrade(&self.inner), self.on_event.clone());
         let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
             event.prevent_default();
-            let Some(client) = ComputeClient::upgrade(&weak, &on_event) else { return };
+            let Some(client) = ComputeClient::current(&weak, &on_event, generation) else { return };
             let message = event.message();
             if client.inner.borrow().ready {
                 client.crashed(message);

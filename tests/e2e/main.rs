@@ -134,3 +134,102 @@ fn without_isolation_the_page_says_why_and_does_not_hang() {
     assert_eq!(result.attr("data-state").as_deref(), Some("idle"));
     assert!(browser.wait_for("#messages", 5).text().contains("autorun=1 ignored"));
 }
+
+const ALL_MODES: [&str; 8] = ["sequential", "main", "spawn", "pool", "gil", "isolated", "async", "coop"];
+
+#[test]
+fn every_mode_gives_the_known_sums_and_the_page_measures_itself() {
+    let (_server, browser) =
+        open("?workers=2&chunk=500000&modes=sequential,main,spawn,pool,gil,isolated,async,coop&autorun=1");
+    let doc = wait_done(&browser, 180);
+    let modes: Vec<&str> = doc["runs"].as_array().unwrap().iter().map(|r| r["mode"].as_str().unwrap()).collect();
+    assert_eq!(modes, ALL_MODES, "all modes, in the fixed order");
+    for mode in ALL_MODES {
+        let run = run_of(&doc, mode);
+        assert_eq!(run["result"], DEFAULT_SUMS, "{mode}");
+        assert_eq!(run["correct"], true, "{mode}");
+        assert_eq!(run["failures"], 0, "{mode}");
+        assert_eq!(run["tasks"].as_array().unwrap().len(), 12, "{mode}");
+        let r = &run["responsiveness"];
+        assert!(r["longest_gap_ms"].as_f64().is_some() && r["gaps_over_50ms"].as_u64().is_some(), "{mode}: {r}");
+        // The explanation and the Python equivalent stand next to the result.
+        let details = browser.wait_for(&format!("#details-{mode}"), 5).text_content();
+        assert!(details.contains("In Python:"), "{mode}: {details}");
+    }
+    // The page's own thread: frozen by `main`, alive during `pool`.
+    let gaps = |mode: &str| run_of(&doc, mode)["responsiveness"]["gaps_over_50ms"].as_u64().unwrap();
+    assert!(gaps("main") >= 1, "main must freeze the page: {}", run_of(&doc, "main")["responsiveness"]);
+    assert_eq!(gaps("pool"), 0, "pool must not: {}", run_of(&doc, "pool")["responsiveness"]);
+
+    // Who ran what.
+    let workers = |mode: &str| -> Vec<u64> {
+        let mut w: Vec<u64> =
+            run_of(&doc, mode)["tasks"].as_array().unwrap().iter().map(|t| t["worker"].as_u64().unwrap()).collect();
+        w.sort_unstable();
+        w.dedup();
+        w
+    };
+    assert_eq!(workers("spawn"), (0..12).collect::<Vec<_>>(), "one thread per task");
+    assert_eq!(run_of(&doc, "spawn")["threads"], 12);
+    for mode in ["pool", "gil", "isolated"] {
+        assert_eq!(run_of(&doc, mode)["threads"], 2, "{mode}");
+        assert!(workers(mode).iter().all(|&w| w < 2), "{mode}");
+    }
+    for mode in ["sequential", "main", "async", "coop"] {
+        assert_eq!(workers(mode), [0], "{mode} runs on one thread");
+    }
+    // Each mode's own figures.
+    assert!(run_of(&doc, "spawn")["metrics"]["thread_startup_ms"].as_f64().unwrap() > 0.0);
+    assert!(run_of(&doc, "isolated")["metrics"]["message_ms"].as_f64().is_some());
+    assert!(run_of(&doc, "gil")["metrics"]["switches"].as_f64().unwrap() > 0.0, "two threads must hand the GIL over");
+    assert!(run_of(&doc, "coop")["metrics"]["yields"].as_f64().unwrap() > 0.0);
+    // Cooperative tasks interleave: the last task starts before the first ends.
+    let coop = run_of(&doc, "coop")["tasks"].as_array().unwrap();
+    assert!(coop[11]["start_ms"].as_f64().unwrap() < coop[0]["end_ms"].as_f64().unwrap());
+    assert!(console_errors(&browser).is_empty(), "{:#?}", console_errors(&browser));
+}
+
+#[test]
+fn isolated_workers_survive_a_panicking_task_and_a_crashed_pool_recovers() {
+    let (_server, browser) = open("?workers=2&modes=isolated,pool&panic=1&autorun=1");
+    let doc = wait_done(&browser, 120);
+
+    let isolated = run_of(&doc, "isolated");
+    assert_eq!(isolated["failures"], 1);
+    assert_eq!(isolated["correct"], false);
+    assert_eq!(isolated["metrics"]["workers_replaced"], 1.0);
+    let tasks = isolated["tasks"].as_array().unwrap();
+    assert!(tasks[1]["error"].as_str().is_some(), "task 1 failed: {}", tasks[1]);
+    assert_eq!(tasks[0]["result"], "37550402023", "the other tasks finished");
+    assert_eq!(tasks[2]["result"], "312471072265", "the other tasks finished");
+
+    let pool = run_of(&doc, "pool");
+    assert_eq!(pool["correct"], false);
+    assert!(pool["result"].as_str().unwrap().contains("crashed"), "{}", pool["result"]);
+
+    // The page restarted the compute worker: without the panic, the pool runs again.
+    browser.eval(
+        "const e = document.getElementById('panic'); e.value = ''; e.dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![],
+    );
+    browser.wait_for("#run", 5).click();
+    let again = browser
+        .wait_until(60, || {
+            let (state, text) = wait_result(&browser, 60);
+            let doc: Value = serde_json::from_str(&text).ok()?;
+            (state == "done" && run_of(&doc, "pool")["correct"] == true).then_some(doc)
+        })
+        .expect("the pool runs correctly after the crash");
+    assert_eq!(run_of(&again, "pool")["result"], DEFAULT_SUMS);
+    assert_eq!(run_of(&again, "isolated")["failures"], 0);
+}
+
+#[test]
+fn without_isolation_the_page_modes_still_run() {
+    let (_server, browser) = open_with("?modes=main,coop&bounds=300000&autorun=1", false);
+    let doc = wait_done(&browser, 60);
+    assert_eq!(doc["env"]["crossOriginIsolated"], false);
+    for mode in ["main", "coop"] {
+        assert_eq!(run_of(&doc, mode)["correct"], true, "{mode}");
+    }
+}
