@@ -51,9 +51,11 @@ fn both_modes_give_the_known_sums_on_the_default_bounds() {
     assert_eq!(run_of(&doc, "sequential")["threads"], 1);
 
     // The page shows the same numbers and the check.
+    let answer = browser.wait_for("#answer", 5).text();
+    assert!(answer.contains("37,550,402,023 · 142,913,828,922 · 312,471,072,265"), "{answer}");
+    assert!(answer.contains("known answers"), "{answer}");
     for mode in ["sequential", "pool"] {
         let row = browser.wait_for(&format!("#summary-{mode}"), 5).text();
-        assert!(row.contains("37,550,402,023 · 142,913,828,922 · 312,471,072,265"), "{row}");
         assert!(row.contains("✓ correct"), "{row}");
     }
     assert_eq!(browser.wait_for("#env-isolated", 5).text(), "yes");

@@ -11,11 +11,14 @@ pub struct Props {
     pub run: RunStatus,
 }
 
+/// The check, and the answer itself only where it is not the right one.
 fn check(run: &RunRecord) -> Html {
     match run.correct {
-        Some(true) => html! { <span class="yes">{ format!("✓ correct ({})", run.checked_against) }</span> },
-        Some(false) => html! { <span class="no">{ format!("✗ wrong (vs {})", run.checked_against) }</span> },
-        None => html! { <span>{ "not checked" }</span> },
+        Some(true) => html! { <span class="yes">{ "✓ correct" }</span> },
+        Some(false) => html! {
+            <span class="no">{ format!("✗ {} (vs {})", group_digits(&run.result), run.checked_against) }</span>
+        },
+        None => html! { <span>{ format!("not checked: {}", group_digits(&run.result)) }</span> },
     }
 }
 
@@ -85,7 +88,6 @@ pub fn Results(props: &Props) -> Html {
                 <td class="num speedup">{ speed.map(|s| format!("{s:.2}×")).unwrap_or_else(|| "—".into()) }</td>
                 <td class="num gap">{ gap }</td>
                 <td class="num">{ over }</td>
-                <td class="num answer">{ group_digits(&run.result) }</td>
                 <td class="check">{ check(run) }</td>
             </tr>
         }
@@ -97,6 +99,12 @@ pub fn Results(props: &Props) -> Html {
             if let Some((total, now)) = running {
                 <p class="progress" id="progress">{ format!("Running {now}… {} of {total} modes done.", runs.len()) }</p>
             }
+            if let Some(right) = runs.iter().find(|r| r.correct == Some(true)) {
+                <p class="answer" id="answer">
+                    { "Answer: " }<strong>{ group_digits(&right.result) }</strong>
+                    { format!(", checked in every mode against {}.", right.checked_against) }
+                </p>
+            }
             if !runs.is_empty() {
                 <table class="summary">
                     <thead><tr>
@@ -104,7 +112,7 @@ pub fn Results(props: &Props) -> Html {
                         <th class="num">{ "Speedup" }</th>
                         <th class="num" title="Longest time the page went without drawing a frame">{ "Longest frame gap" }</th>
                         <th class="num" title="Frames a person notices missing">{ "Gaps > 50 ms" }</th>
-                        <th class="num">{ "Answer" }</th><th>{ "Check" }</th>
+                        <th>{ "Answer" }</th>
                     </tr></thead>
                     <tbody>{ for rows }</tbody>
                 </table>
