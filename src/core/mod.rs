@@ -9,4 +9,6 @@ pub mod primes;
 pub mod protocol;
 pub mod record;
 pub mod setup;
+pub mod tight_loop;
+pub mod timers;
 pub mod workload;

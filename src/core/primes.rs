@@ -61,6 +61,10 @@ pub const SPEC: WorkloadSpec = WorkloadSpec {
         },
     ],
     build,
+    warm_up: || {
+        let work = Primes::new(vec![200_000], Some(20_000)).expect("valid");
+        super::workload::exercise(&work);
+    },
 };
 
 /// `n` is prime, by the tutorial's trial division.

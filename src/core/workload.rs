@@ -34,6 +34,12 @@ pub trait Workload: Send + Sync {
     fn run_slice(&self, index: usize, _slice: usize) -> u64 {
         self.run_task(index)
     }
+    /// How long task `index` waits (simulated IO) before its work, in ms.
+    /// Each mode waits its own way: a blocking sleep on a worker thread, a
+    /// timer on an event loop, a busy loop on the page's thread.
+    fn wait_ms(&self, _index: usize) -> f64 {
+        0.0
+    }
     /// Why this input is too large for the page's main thread, if it is.
     fn main_thread_limit(&self) -> Option<String> {
         None
@@ -74,6 +80,9 @@ pub struct WorkloadSpec {
     /// Validates `params` and returns the workload with its parameters in
     /// canonical form (what the URL shows).
     pub build: fn(&Params) -> Result<Built, SetupError>,
+    /// Runs the workload's hot code briefly (tens of ms), so a worker's
+    /// first measured run is not on baseline-compiled code.
+    pub warm_up: fn(),
 }
 
 impl fmt::Debug for WorkloadSpec {
@@ -93,7 +102,27 @@ impl WorkloadSpec {
 }
 
 /// Every workload the page offers, in menu order.
-pub const CATALOGUE: &[WorkloadSpec] = &[super::primes::SPEC];
+pub const CATALOGUE: &[WorkloadSpec] = &[super::primes::SPEC, super::tight_loop::SPEC, super::timers::SPEC];
+
+/// Warms every workload's hot code: browsers compile wasm in tiers and
+/// the first calls run slower code, which would make whichever mode runs
+/// first (Sequential, the baseline) look slow.
+pub fn warm_up_all() {
+    for spec in CATALOGUE {
+        (spec.warm_up)();
+    }
+}
+
+/// Calls a small workload's task entry points a few times through the
+/// trait object, as the executors do, so those very functions tier up.
+pub fn exercise(work: &dyn Workload) {
+    for _ in 0..3 {
+        for i in 0..work.task_count() {
+            std::hint::black_box(work.run_task(i));
+            std::hint::black_box(work.run_slice(i, 0));
+        }
+    }
+}
 
 /// The catalogue entry with this id.
 pub fn find(id: &str) -> Option<&'static WorkloadSpec> {

@@ -2,7 +2,7 @@
 //! together (`asyncio.gather`). A future runs until it awaits; CPU-bound
 //! tasks never wait, so they run one after another.
 
-use super::{join_all, timed_task, Executor, Host, LocalFuture, Run, RunContext};
+use super::{finish_task, join_all, maybe_panic, Executor, Host, LocalFuture, Run, RunContext};
 
 pub struct Async;
 
@@ -16,9 +16,15 @@ impl Executor for Async {
             let tasks = (0..ctx.workload.task_count())
                 .map(|i| -> LocalFuture<'a, _> {
                     Box::pin(async move {
-                        // Like `await asyncio.sleep(0)`: give the loop a turn.
-                        host.yield_now().await;
-                        timed_task(ctx, i, 0, t0)
+                        let start = ctx.clock.now_ms();
+                        // `await asyncio.sleep(d)`: the wait lets the others run;
+                        // with nothing to wait for, still give the loop a turn.
+                        match ctx.workload.wait_ms(i) {
+                            ms if ms > 0.0 => host.sleep(ms).await,
+                            _ => host.yield_now().await,
+                        }
+                        maybe_panic(ctx, i);
+                        finish_task(ctx, i, 0, start, t0)
                     })
                 })
                 .collect();

@@ -29,6 +29,8 @@ impl Executor for Cooperative {
             let mut last_yield = ctx.clock.now_ms();
             let mut yields = 0u32;
             while records.iter().any(Option::is_none) {
+                let mut worked = false;
+                let mut next_due = f64::INFINITY;
                 for i in 0..n {
                     if records[i].is_some() {
                         continue;
@@ -40,9 +42,17 @@ impl Executor for Cooperative {
                         records[i] = Some((None, rec));
                         continue;
                     }
+                    // A waiting task is skipped until it is due, like a
+                    // generator waiting on a timer.
+                    let due = start + w.wait_ms(i);
+                    if ctx.clock.now_ms() < due {
+                        next_due = next_due.min(due);
+                        continue;
+                    }
+                    worked = true;
                     values[i] = values[i].wrapping_add(w.run_slice(i, next_slice[i]));
                     next_slice[i] += 1;
-                    if next_slice[i] == w.slice_count(i) {
+                    if next_slice[i] >= w.slice_count(i) {
                         let mut rec = record(ctx, i, 0, start, t0);
                         rec.result = values[i].to_string();
                         records[i] = Some((Some(values[i]), rec));
@@ -52,6 +62,12 @@ impl Executor for Cooperative {
                         yields += 1;
                         last_yield = ctx.clock.now_ms();
                     }
+                }
+                if !worked && next_due.is_finite() {
+                    // Everyone waits: sleep until the first is due.
+                    host.sleep(next_due - ctx.clock.now_ms()).await;
+                    yields += 1;
+                    last_yield = ctx.clock.now_ms();
                 }
             }
             let mut run = Run::from(records.into_iter().map(|r| r.expect("every task finished")).collect::<Vec<_>>());

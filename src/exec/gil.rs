@@ -4,7 +4,7 @@
 
 use rayon::prelude::*;
 
-use super::{maybe_panic, record, Executor, Host, LocalFuture, Run, RunContext};
+use super::{block_for, maybe_panic, record, Executor, Host, LocalFuture, Run, RunContext};
 use crate::core::gil::Gil;
 
 pub struct GilPool;
@@ -24,6 +24,8 @@ impl Executor for GilPool {
                 .map(|i| {
                     let worker = rayon::current_thread_index().unwrap_or(0) as u32;
                     let start = clock.now_ms();
+                    // Waiting (IO) happens without the GIL: waits overlap.
+                    block_for(ctx.workload.wait_ms(i));
                     gil.acquire();
                     maybe_panic(ctx, i);
                     let mut held_since = clock.now_ms();

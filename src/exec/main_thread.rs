@@ -3,7 +3,7 @@
 //! limit, so the tab never locks for long. A panic there would kill the
 //! page itself, so the injected one is recorded as a failed task instead.
 
-use super::{record, Executor, Host, LocalFuture, Run, RunContext};
+use super::{finish_task, record, Executor, Host, LocalFuture, Run, RunContext};
 
 pub struct MainThread;
 
@@ -25,10 +25,13 @@ impl Executor for MainThread {
                         rec.error = Some("panic injected; not raised on the page's own thread".into());
                         return (None, rec);
                     }
-                    let value = ctx.workload.run_task(i);
-                    let mut rec = record(ctx, i, 0, start, t0);
-                    rec.result = value.to_string();
-                    (Some(value), rec)
+                    // The page's thread may not block (Atomics.wait traps there):
+                    // a wait is a busy loop, which freezes the page just the same.
+                    let due = start + ctx.workload.wait_ms(i);
+                    while ctx.clock.now_ms() < due {
+                        std::hint::spin_loop();
+                    }
+                    finish_task(ctx, i, 0, start, t0)
                 })
                 .collect::<Vec<_>>();
             Ok(tasks.into())

@@ -36,6 +36,8 @@ pub type LocalFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
 pub trait Host {
     /// Resolves after the event loop has had a turn.
     fn yield_now(&self) -> LocalFuture<'static, ()>;
+    /// Resolves after `ms`, without blocking the thread (a timer).
+    fn sleep(&self, ms: f64) -> LocalFuture<'static, ()>;
     /// Starts `job` at once on a fresh thread that shares this memory;
     /// resolves when the job has returned.
     ///
@@ -217,14 +219,28 @@ fn maybe_panic(ctx: &RunContext, index: usize) {
 }
 
 /// Runs task `index` whole on the calling thread and records it (also used
-/// by isolated workers, one task at a time).
+/// by isolated workers, one task at a time). Its wait blocks the thread,
+/// like `time.sleep`: only for threads that may block (workers).
 pub fn timed_task(ctx: &RunContext, index: usize, worker: u32, t0: f64) -> Outcome {
     let start = ctx.clock.now_ms();
     maybe_panic(ctx, index);
+    block_for(ctx.workload.wait_ms(index));
+    finish_task(ctx, index, worker, start, t0)
+}
+
+/// Does task `index`'s work (its wait is over) and records it.
+fn finish_task(ctx: &RunContext, index: usize, worker: u32, start: f64, t0: f64) -> Outcome {
     let value = ctx.workload.run_task(index);
     let mut rec = record(ctx, index, worker, start, t0);
     rec.result = value.to_string();
     (Some(value), rec)
+}
+
+/// Blocks this thread for `ms` (an atomic wait on wasm: workers only).
+fn block_for(ms: f64) {
+    if ms > 0.0 {
+        std::thread::sleep(std::time::Duration::from_secs_f64(ms / 1e3));
+    }
 }
 
 /// Waits for all futures, polling them together (like `asyncio.gather`).

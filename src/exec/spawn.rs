@@ -9,6 +9,9 @@ use super::{join_all, record, timed_task, Executor, Host, LocalFuture, Outcome, 
 
 pub struct ThreadPerTask;
 
+/// A Web Worker per task costs ~100+ ms and a wasm instance each.
+pub const MAX_THREADS: usize = 64;
+
 /// Each thread writes its outcome and when it started running here.
 type Slot = Arc<Mutex<Option<(Outcome, f64)>>>;
 
@@ -20,6 +23,12 @@ impl Executor for ThreadPerTask {
     fn run<'a>(&'a self, ctx: &'a RunContext, host: &'a dyn Host, t0: f64) -> LocalFuture<'a, Result<Run, String>> {
         Box::pin(async move {
             let n = ctx.workload.task_count();
+            if n > MAX_THREADS {
+                return Err(format!(
+                    "{n} tasks would start {n} threads; thread per task is limited to {MAX_THREADS}. \
+                     A thread per task does not scale: use the pool"
+                ));
+            }
             let slots: Vec<Slot> = (0..n).map(|_| Arc::new(Mutex::new(None))).collect();
             let mut requested = Vec::with_capacity(n);
             let mut joins = Vec::with_capacity(n);

@@ -31,6 +31,13 @@ impl Host for ThreadHost {
         Box::pin(std::future::ready(()))
     }
 
+    fn sleep(&self, ms: f64) -> LocalFuture<'static, ()> {
+        let due = std::time::Instant::now() + std::time::Duration::from_secs_f64(ms / 1e3);
+        Box::pin(std::future::poll_fn(
+            move |_| if std::time::Instant::now() >= due { Poll::Ready(()) } else { Poll::Pending },
+        ))
+    }
+
     fn spawn_thread(&self, job: Box<dyn FnOnce() + Send>) -> LocalFuture<'static, Result<(), String>> {
         let handle = std::thread::spawn(job);
         Box::pin(std::future::poll_fn(move |_| if handle.is_finished() { Poll::Ready(Ok(())) } else { Poll::Pending }))
@@ -191,4 +198,39 @@ fn join_all_keeps_order() {
     let futures: Vec<LocalFuture<'_, usize>> =
         (0..5).map(|i| -> LocalFuture<'_, usize> { Box::pin(async move { i * 2 }) }).collect();
     assert_eq!(block_on(join_all(futures)), vec![0, 2, 4, 6, 8]);
+}
+
+#[test]
+fn waits_overlap_where_the_mode_lets_them() {
+    use crate::core::timers::Timers;
+    // 4 tasks × 60 ms on 4 workers.
+    let mut ctx = context(Primes::new(vec![10], None).unwrap(), 4);
+    ctx.workload = Arc::new(Timers { tasks: 4, ms: 60 });
+    let reference = ctx.workload.reference();
+    let mut wall = BTreeMap::new();
+    for &mode in Mode::ALL {
+        let r = pool(4).install(|| block_on(run_mode(mode, &ctx, &ThreadHost, reference.as_ref(), None)));
+        assert_eq!(r.result, "240 ms waited", "{mode:?}");
+        assert_eq!(r.correct, Some(true), "{mode:?}");
+        // Every task really waited.
+        assert!(r.tasks.iter().all(|t| t.duration_ms() >= 59.0), "{mode:?}: {:?}", r.tasks);
+        wall.insert(mode, r.wall_ms);
+    }
+    // Serial modes wait 4 × 60 ms; the others overlap (GIL included: a
+    // waiting thread holds no lock). Generous margins: no timing asserts
+    // beyond "overlapped or not".
+    for mode in [Mode::Sequential, Mode::Main] {
+        assert!(wall[&mode] >= 239.0, "{mode:?} {}", wall[&mode]);
+    }
+    for mode in [Mode::Spawn, Mode::Pool, Mode::Gil, Mode::Isolated, Mode::Async, Mode::Coop] {
+        assert!(wall[&mode] < 200.0, "{mode:?} did not overlap: {} ms", wall[&mode]);
+    }
+}
+
+#[test]
+fn thread_per_task_refuses_to_start_hundreds_of_threads() {
+    let ctx = context(Primes::new(vec![100_000], Some(1_000)).unwrap(), 2);
+    let r = run(Mode::Spawn, &ctx, None);
+    assert_eq!(r.correct, Some(false));
+    assert!(r.result.contains("limited to 64"), "{}", r.result);
 }

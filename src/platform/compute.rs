@@ -80,6 +80,8 @@ pub fn register() {
     });
     scope().set_onmessage(Some(handler.as_ref().unchecked_ref()));
     ON_MESSAGE.with(|h| *h.borrow_mut() = Some(handler));
+    // Part of the start-up: pool threads share this instance's compiled code.
+    crate::core::workload::warm_up_all();
     post(&FromWorker::Loaded);
 }
 

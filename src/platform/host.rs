@@ -18,6 +18,10 @@ export function yield_now() {
   });
 }
 
+export function sleep(ms) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
 export function spawn_thread(module, memory, job) {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL("thread.js", self.location.href), { type: "module" });
@@ -36,6 +40,7 @@ export function spawn_thread(module, memory, job) {
 "#)]
 extern "C" {
     fn yield_now() -> js_sys::Promise;
+    fn sleep(ms: f64) -> js_sys::Promise;
     fn spawn_thread(module: JsValue, memory: JsValue, job: u32) -> js_sys::Promise;
 }
 
@@ -55,6 +60,13 @@ pub struct BrowserHost;
 impl Host for BrowserHost {
     fn yield_now(&self) -> LocalFuture<'static, ()> {
         let promise = yield_now();
+        Box::pin(async move {
+            let _ = JsFuture::from(promise).await;
+        })
+    }
+
+    fn sleep(&self, ms: f64) -> LocalFuture<'static, ()> {
+        let promise = sleep(ms);
         Box::pin(async move {
             let _ = JsFuture::from(promise).await;
         })

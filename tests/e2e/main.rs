@@ -235,3 +235,38 @@ fn without_isolation_the_page_modes_still_run() {
         assert_eq!(run_of(&doc, mode)["correct"], true, "{mode}");
     }
 }
+
+#[test]
+fn the_tight_loop_is_right_in_every_mode() {
+    let (_server, browser) = open(
+        "?workload=loop&tasks=3&repeat=50&workers=2&modes=sequential,main,spawn,pool,gil,isolated,async,coop&autorun=1",
+    );
+    let doc = wait_done(&browser, 120);
+    assert_eq!(doc["workload"], "loop");
+    for mode in ALL_MODES {
+        let run = run_of(&doc, mode);
+        assert_eq!(run["result"], (3 * 333_328_333_350_000u64).to_string(), "{mode}");
+        assert_eq!(run["correct"], true, "{mode}");
+    }
+}
+
+/// The tutorial's `time.sleep` lesson: waits overlap on threads, under the
+/// GIL (a waiting thread lets go of it) and with async; not sequentially.
+/// Only "overlapped or not" is asserted, with wide margins.
+#[test]
+fn timers_overlap_except_sequentially() {
+    let (_server, browser) =
+        open("?workload=timers&tasks=4&ms=300&workers=2&modes=sequential,pool,gil,async,coop&autorun=1");
+    let doc = wait_done(&browser, 60);
+    let wall = |mode: &str| run_of(&doc, mode)["wall_ms"].as_f64().unwrap();
+    for mode in ["sequential", "pool", "gil", "async", "coop"] {
+        assert_eq!(run_of(&doc, mode)["result"], "1200 ms waited", "{mode}");
+        assert_eq!(run_of(&doc, mode)["correct"], true, "{mode}");
+    }
+    assert!(wall("sequential") >= 1200.0, "sequential waits 4 × 300 ms: {}", wall("sequential"));
+    assert!(wall("async") < wall("sequential") / 2.0, "async overlaps: {} vs {}", wall("async"), wall("sequential"));
+    assert!(wall("coop") < wall("sequential") / 2.0, "coop overlaps: {}", wall("coop"));
+    for mode in ["pool", "gil"] {
+        assert!(wall(mode) < wall("sequential") * 0.75, "{mode} overlaps on 2 workers: {}", wall(mode));
+    }
+}
