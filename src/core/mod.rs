@@ -3,6 +3,7 @@
 //! the host with `cargo test`.
 
 pub mod clock;
+pub mod counter;
 pub mod gil;
 pub mod mode;
 pub mod primes;

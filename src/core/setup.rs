@@ -148,6 +148,13 @@ impl Setup {
         setup.params = params;
         messages.extend(param_messages);
 
+        let work = setup.build();
+        let (kept, dropped): (Vec<Mode>, Vec<Mode>) = setup.modes.iter().partition(|&&m| work.unsupported(m).is_none());
+        for m in dropped {
+            messages.push(format!("Mode {:?} left out: {}.", m.id(), work.unsupported(m).unwrap_or_default()));
+        }
+        setup.modes = if kept.is_empty() { vec![Mode::Sequential] } else { kept };
+
         if let Some(text) = get("panic").filter(|t| !t.trim().is_empty()) {
             let tasks = setup.build().task_count();
             match text.trim().parse::<usize>() {
@@ -242,7 +249,14 @@ impl Setup {
     pub fn with_workload(&self, id: &str) -> Setup {
         match workload::find(id) {
             Some(w) if w.id != self.workload.id => {
-                Setup { workload: w, params: w.default_params(), autorun: false, ..self.clone() }
+                let mut setup =
+                    Setup { workload: w, params: w.default_params(), autorun: false, panic_task: None, ..self.clone() };
+                let work = setup.build();
+                setup.modes.retain(|&m| work.unsupported(m).is_none());
+                if setup.modes.is_empty() {
+                    setup.modes = vec![Mode::Sequential];
+                }
+                setup
             }
             _ => self.clone(),
         }
@@ -415,6 +429,15 @@ mod tests {
         let (s, m) = Setup::from_query("switch=0&panic=3", 2);
         assert_eq!((s.switch_ms, s.panic_task), (5, None));
         assert_eq!(m.len(), 2, "{m:?}");
+    }
+
+    #[test]
+    fn modes_a_workload_does_not_support_are_left_out() {
+        let (s, m) = Setup::from_query("workload=counter&modes=pool,isolated", 2);
+        assert_eq!(s.modes, vec![Mode::Pool]);
+        assert!(m[0].contains("share no memory"), "{m:?}");
+        let (s, _) = Setup::from_query("modes=sequential,isolated", 2);
+        assert_eq!(s.with_workload("counter").modes, vec![Mode::Sequential]);
     }
 
     #[test]

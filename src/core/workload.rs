@@ -44,6 +44,14 @@ pub trait Workload: Send + Sync {
     fn main_thread_limit(&self) -> Option<String> {
         None
     }
+    /// Whether `answer` is right. Usually: it is the reference answer.
+    fn is_correct(&self, answer: &str, reference: &Reference) -> bool {
+        answer == reference.answer
+    }
+    /// Why `mode` does not apply to this workload, if it does not.
+    fn unsupported(&self, _mode: super::mode::Mode) -> Option<&'static str> {
+        None
+    }
     /// The answer known without running the tasks (a table, or an
     /// independent algorithm); `None` means "compare with Sequential".
     fn reference(&self) -> Option<Reference>;
@@ -102,7 +110,8 @@ impl WorkloadSpec {
 }
 
 /// Every workload the page offers, in menu order.
-pub const CATALOGUE: &[WorkloadSpec] = &[super::primes::SPEC, super::tight_loop::SPEC, super::timers::SPEC];
+pub const CATALOGUE: &[WorkloadSpec] =
+    &[super::primes::SPEC, super::tight_loop::SPEC, super::timers::SPEC, super::counter::SPEC];
 
 /// Warms every workload's hot code: browsers compile wasm in tiers and
 /// the first calls run slower code, which would make whichever mode runs

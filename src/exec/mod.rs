@@ -152,6 +152,20 @@ pub async fn run_mode(
     baseline: Option<&str>,
 ) -> RunRecord {
     let exec = executor(mode);
+    if let Some(why) = ctx.workload.unsupported(mode) {
+        return RunRecord {
+            mode,
+            threads: 0,
+            wall_ms: 0.0,
+            result: format!("not run: {why}"),
+            correct: None,
+            checked_against: "nothing: the mode does not apply".into(),
+            tasks: Vec::new(),
+            failures: 0,
+            metrics: BTreeMap::new(),
+            responsiveness: None,
+        };
+    }
     let t0 = ctx.clock.now_ms();
     let outcome = exec.run(ctx, host, t0).await;
     let wall_ms = ctx.clock.now_ms() - t0;
@@ -180,7 +194,7 @@ pub async fn run_mode(
         None => format!("incomplete: {failures} of {} tasks failed", run.tasks.len()),
     };
     let (correct, checked_against) = match (reference, baseline) {
-        (Some(r), _) => (Some(r.answer == result), r.source.to_string()),
+        (Some(r), _) => (Some(values.is_some() && ctx.workload.is_correct(&result, r)), r.source.to_string()),
         (None, Some(b)) => (Some(b == result), "sequential run".to_string()),
         _ => (None, "nothing".to_string()),
     };

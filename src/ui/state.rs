@@ -275,6 +275,7 @@ impl State {
                     ));
                 }
             }
+            Action::ToggleMode(mode) if self.setup.build().unsupported(mode).is_some() => {}
             Action::ToggleMode(mode) => {
                 let mut modes = self.setup.modes.clone();
                 if let Some(i) = modes.iter().position(|&m| m == mode) {

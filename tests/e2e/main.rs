@@ -270,3 +270,37 @@ fn timers_overlap_except_sequentially() {
         assert!(wall(mode) < wall("sequential") * 0.75, "{mode} overlaps on 2 workers: {}", wall(mode));
     }
 }
+
+/// Lost updates must be real, on real threads: retried a few times, as a
+/// loss needs two tasks to interleave.
+#[test]
+fn the_unsynchronised_counter_loses_updates_on_threads_only() {
+    let (_server, browser) = open("?workload=counter&workers=2&modes=sequential,pool,gil&autorun=1");
+    let mut lost_in_pool = false;
+    for attempt in 0..4 {
+        if attempt > 0 {
+            browser.wait_for("#run", 5).click();
+            browser.wait_until(10, || {
+                (browser.wait_for("#spindle-result", 5).attr("data-state")? == "running").then_some(())
+            });
+        }
+        let doc = wait_done(&browser, 120);
+        for mode in ["sequential", "pool", "gil"] {
+            let run = run_of(&doc, mode);
+            let result = run["result"].as_str().unwrap();
+            assert_eq!(run["correct"], true, "{mode}: atomic and mutex exact: {result}");
+            assert!(result.contains("atomic 10000000 · mutex 10000000"), "{mode}: {result}");
+            if mode != "pool" {
+                assert!(result.contains("(lost 0)"), "{mode} runs one slice at a time: {result}");
+            }
+        }
+        if !run_of(&doc, "pool")["result"].as_str().unwrap().contains("(lost 0)") {
+            lost_in_pool = true;
+            break;
+        }
+    }
+    assert!(lost_in_pool, "the pool never lost an unsynchronised update in 4 runs");
+    // Isolated workers share no memory: the mode is offered disabled, with the reason.
+    let isolated = browser.wait_for("#mode-isolated", 5);
+    assert!(!isolated.enabled());
+}

@@ -50,18 +50,24 @@ pub fn SetupForm(props: &Props) -> Html {
     });
 
     let isolated = props.env.cross_origin_isolated;
+    let work = setup.build();
     let modes = Mode::ALL.iter().map(|&mode| {
         let onchange = props.on_action.reform(move |_: Event| Action::ToggleMode(mode));
         let checked = setup.modes.contains(&mode);
-        let unavailable = mode.needs_isolation() && !isolated;
+        let unsupported = work.unsupported(mode);
+        let unavailable = (mode.needs_isolation() && !isolated) || unsupported.is_some();
         let id = format!("mode-{}", mode.id());
         html! {
             <li class={classes!(unavailable.then_some("unavailable"))}>
                 <label for={id.clone()}>
-                    <input id={id} type="checkbox" {checked} {onchange} disabled={props.running} />
+                    <input id={id} type="checkbox" {checked} {onchange} disabled={props.running || unsupported.is_some()} />
                     <strong>{ mode.name() }</strong>
                     <code class="mode-id">{ mode.id() }</code>
-                    if unavailable { <em>{ " (needs a cross-origin isolated page)" }</em> }
+                    if let Some(why) = unsupported {
+                        <em class="unsupported">{ format!(" (not for this workload: {why})") }</em>
+                    } else if unavailable {
+                        <em>{ " (needs a cross-origin isolated page)" }</em>
+                    }
                 </label>
                 <p>{ mode.about() }</p>
                 <p class="python">{ "Python: " }<code>{ mode.python() }</code></p>
