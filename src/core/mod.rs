@@ -2,9 +2,11 @@
 //! protocol. Nothing here knows about the browser; all of it is tested on
 //! the host with `cargo test`.
 
+pub mod base64;
 pub mod clock;
 pub mod counter;
 pub mod gil;
+pub mod mandelbrot;
 pub mod mode;
 pub mod primes;
 pub mod protocol;

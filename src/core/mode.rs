@@ -86,7 +86,7 @@ impl Mode {
     /// The Python the tutorials write for the same idea.
     pub fn python(self) -> &'static str {
         match self {
-            Mode::Sequential => "for n in bounds: sum_prime(n)",
+            Mode::Sequential => "for task in tasks: work(task)",
             Mode::Main => "a loop in the GUI thread (\"no parallel processing\")",
             Mode::Spawn => "threading.Thread(target=f).start() … t.join(), one per task",
             Mode::Pool => "ThreadPoolExecutor.map / multiprocessing.Pool.map",

@@ -18,6 +18,8 @@ pub enum ToWorker {
     Run(RunRequest),
     /// To an isolated worker: run one task (times relative to `t0`).
     Task(TaskRequest),
+    /// Draw the workload's picture, if it has one.
+    Picture { workload: String, params: Params },
 }
 
 /// One task for an isolated worker, which builds the workload itself.
@@ -62,6 +64,8 @@ pub enum FromWorker {
     Finished { id: u64 },
     /// From an isolated worker: one task done.
     TaskDone { value: Option<u64>, record: TaskRecord },
+    /// The workload's picture: palette indices, base64url.
+    Picture { width: u32, height: u32, pixels: String },
     /// Something went wrong; `id` is the run it belongs to, if any.
     Failed { id: Option<u64>, error: String },
 }

@@ -52,9 +52,21 @@ pub trait Workload: Send + Sync {
     fn unsupported(&self, _mode: super::mode::Mode) -> Option<&'static str> {
         None
     }
+    /// A picture of the result, for workloads that draw one.
+    fn picture(&self) -> Option<Picture> {
+        None
+    }
     /// The answer known without running the tasks (a table, or an
     /// independent algorithm); `None` means "compare with Sequential".
     fn reference(&self) -> Option<Reference>;
+}
+
+/// An image: one palette index per pixel, row by row (0 is black).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Picture {
+    pub width: u32,
+    pub height: u32,
+    pub pixels: Vec<u8>,
 }
 
 /// An answer to check runs against, and where it comes from.
@@ -111,7 +123,7 @@ impl WorkloadSpec {
 
 /// Every workload the page offers, in menu order.
 pub const CATALOGUE: &[WorkloadSpec] =
-    &[super::primes::SPEC, super::tight_loop::SPEC, super::timers::SPEC, super::counter::SPEC];
+    &[super::primes::SPEC, super::tight_loop::SPEC, super::mandelbrot::SPEC, super::timers::SPEC, super::counter::SPEC];
 
 /// Warms every workload's hot code: browsers compile wasm in tiers and
 /// the first calls run slower code, which would make whichever mode runs

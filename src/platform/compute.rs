@@ -71,6 +71,14 @@ pub fn register() {
         match decode::<ToWorker>(&text) {
             Ok(ToWorker::Init { threads }) => wasm_bindgen_futures::spawn_local(init_pool(threads)),
             Ok(ToWorker::Run(request)) => wasm_bindgen_futures::spawn_local(run(request)),
+            Ok(ToWorker::Picture { workload, params }) => {
+                if let Ok(ctx) = context(&workload, &params, 1, 0.0, None) {
+                    if let Some(p) = ctx.workload.picture() {
+                        let pixels = crate::core::base64::encode(&p.pixels);
+                        post(&FromWorker::Picture { width: p.width, height: p.height, pixels });
+                    }
+                }
+            }
             Ok(ToWorker::Task(request)) => {
                 mark_contained();
                 task(&request);

@@ -14,6 +14,7 @@ use super::compute::{js_error_text, CRASH_CHANNEL};
 use crate::core::clock::Clock;
 use crate::core::protocol::{decode, encode, FromWorker, RunRequest, ToWorker};
 use crate::core::record::{PoolInfo, RunRecord};
+use crate::core::workload::{Params, Picture};
 
 /// The module worker script, copied from `www/` into the build: it loads
 /// the `spindle-worker` bundle, whose start function calls
@@ -42,6 +43,7 @@ pub enum ClientEvent {
     Crashed(String),
     /// The worker itself failed (script not loadable, pool not startable).
     WorkerFailed(String),
+    Picture(Picture),
 }
 
 type Handlers = (Closure<dyn FnMut(MessageEvent)>, Closure<dyn FnMut(ErrorEvent)>);
@@ -173,6 +175,13 @@ impl ComputeClient {
         }
     }
 
+    /// Asks for the workload's picture (answered only by workloads that draw).
+    pub fn picture(&self, workload: &str, params: &Params) {
+        if self.inner.borrow().ready {
+            self.post(&ToWorker::Picture { workload: workload.to_string(), params: params.clone() });
+        }
+    }
+
     fn post(&self, message: &ToWorker) {
         let result = match &self.inner.borrow().worker {
             Some(worker) => worker.post_message(&JsValue::from_str(&encode(message))),
@@ -242,6 +251,12 @@ impl ComputeClient {
             FromWorker::Failed { id: None, error } if error.starts_with("panic") => return,
             FromWorker::Failed { id, error } => ClientEvent::RunFailed { id, error },
             FromWorker::TaskDone { .. } => return,
+            FromWorker::Picture { width, height, pixels } => match crate::core::base64::decode(&pixels) {
+                Ok(pixels) if pixels.len() == (width * height) as usize => {
+                    ClientEvent::Picture(Picture { width, height, pixels })
+                }
+                _ => ClientEvent::RunFailed { id: None, error: "the picture arrived damaged".into() },
+            },
         };
         (self.on_event)(event);
     }

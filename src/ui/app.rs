@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use yew::prelude::*;
 
-use super::components::{EnvPanel, Messages, ResultDoc, Results, SetupForm};
-use super::state::{Action, PoolStatus, State, Step};
+use super::components::{EnvPanel, Messages, PictureView, ResultDoc, Results, SetupForm};
+use super::state::{Action, PoolStatus, RunStatus, State, Step};
 use crate::core::clock::Clock;
 use crate::core::mode::{Mode, Place};
 use crate::core::protocol::RunRequest;
@@ -39,6 +39,7 @@ fn action_for(event: ClientEvent) -> Option<Action> {
         ClientEvent::RunFailed { id, error } => Action::RunFailed { id, error },
         ClientEvent::Crashed(error) => Action::ModeCrashed { error, at: now },
         ClientEvent::WorkerFailed(error) => Action::PoolFailed(error),
+        ClientEvent::Picture(picture) => Action::Picture(picture),
     })
 }
 
@@ -123,6 +124,20 @@ pub fn App() -> Html {
         });
     }
 
+    // After a run, the picture of what was computed (workloads that draw).
+    {
+        let done = match &state.run {
+            RunStatus::Done(doc) => Some((doc.workload.clone(), doc.params.clone(), state.next_run_id)),
+            _ => None,
+        };
+        let client = client.clone();
+        use_effect_with(done, move |done| {
+            if let Some((workload, params, _)) = done {
+                client.picture(workload, params);
+            }
+        });
+    }
+
     let run = {
         let state = state.clone();
         Callback::from(move |()| {
@@ -170,6 +185,7 @@ pub fn App() -> Html {
                 />
                 <EnvPanel env={state.env.clone()} pool={state.pool.clone()} />
             </div>
+            <PictureView picture={state.picture.clone()} />
             <Results run={state.run.clone()} />
             <ResultDoc run={state.run.clone()} />
         </main>

@@ -6,6 +6,7 @@ use crate::core::mode::Mode;
 use crate::core::protocol::RunRequest;
 use crate::core::record::{EnvInfo, PoolInfo, Responsiveness, ResultDoc, RunRecord, RESULT_VERSION};
 use crate::core::setup::{normalise_modes, worker_range, Setup};
+use crate::core::workload::Picture;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum PoolStatus {
@@ -100,6 +101,8 @@ pub struct State {
     /// The setup asked to run once the pool is ready (`autorun=1`).
     pub autorun_pending: bool,
     pub next_run_id: u64,
+    /// The latest run's picture, for workloads that draw one.
+    pub picture: Option<Picture>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -156,6 +159,7 @@ pub enum Action {
         id: Option<u64>,
         error: String,
     },
+    Picture(Picture),
 }
 
 impl State {
@@ -176,6 +180,7 @@ impl State {
             run: RunStatus::Idle,
             autorun_pending: false,
             next_run_id: 1,
+            picture: None,
         };
         if state.setup.autorun {
             match state.unrunnable_modes() {
@@ -309,7 +314,9 @@ impl State {
                     self.run = RunStatus::Error(format!("The compute worker failed: {error}"));
                 }
             }
+            Action::Picture(picture) => self.picture = Some(picture),
             Action::RunStarted { request, workers } => {
+                self.picture = None;
                 self.next_run_id = request.id + 1;
                 self.autorun_pending = false;
                 self.run =

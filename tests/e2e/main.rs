@@ -304,3 +304,37 @@ fn the_unsynchronised_counter_loses_updates_on_threads_only() {
     let isolated = browser.wait_for("#mode-isolated", 5);
     assert!(!isolated.enabled());
 }
+
+#[test]
+fn mandelbrot_is_checked_against_the_sequential_render_and_drawn() {
+    let (_server, browser) = open(
+        "?workload=mandelbrot&width=320&height=240&iters=300&band=8&workers=2&modes=sequential,main,spawn,pool,gil,isolated,async,coop&autorun=1",
+    );
+    let doc = wait_done(&browser, 120);
+    let checksum = run_of(&doc, "sequential")["result"].as_str().unwrap().to_string();
+    assert!(checksum.starts_with("checksum "), "{checksum}");
+    for mode in ALL_MODES.iter().skip(1) {
+        let run = run_of(&doc, mode);
+        assert_eq!(run["result"], checksum.as_str(), "{mode}");
+        assert_eq!(run["correct"], true, "{mode}");
+        assert_eq!(run["checked_against"], "sequential run", "{mode}");
+        assert_eq!(run["tasks"].as_array().unwrap().len(), 30, "{mode}: 240 rows in bands of 8");
+    }
+    // The picture is drawn: black inside the set, colour outside.
+    let counts = browser
+        .wait_until(20, || {
+            let v = browser.eval(
+                "const c = document.getElementById('picture'); if (!c) return null;
+                 const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                 let black = 0, lit = 0;
+                 for (let i = 0; i < d.length; i += 4) { if (d[i] + d[i + 1] + d[i + 2] === 0) black++; else lit++; }
+                 return [c.width, c.height, black, lit];",
+                vec![],
+            );
+            (!v.is_null() && v[3].as_u64()? > 0).then_some(v)
+        })
+        .expect("a drawn picture");
+    assert_eq!((counts[0].as_u64(), counts[1].as_u64()), (Some(320), Some(240)));
+    assert!(counts[2].as_u64().unwrap() > 1_000, "the set is black: {counts}");
+    assert!(console_errors(&browser).is_empty(), "{:#?}", console_errors(&browser));
+}

@@ -3,6 +3,7 @@
 
 mod env_panel;
 mod messages;
+mod picture;
 mod result_doc;
 mod results;
 mod setup_form;
@@ -10,6 +11,7 @@ mod task_table;
 
 pub use env_panel::EnvPanel;
 pub use messages::Messages;
+pub use picture::PictureView;
 pub use result_doc::ResultDoc;
 pub use results::Results;
 pub use setup_form::SetupForm;
