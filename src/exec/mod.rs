@@ -14,6 +14,8 @@ mod coop;
 mod gil;
 mod isolated;
 mod main_thread;
+#[cfg(not(target_arch = "wasm32"))]
+pub mod native;
 mod pool;
 mod sequential;
 mod spawn;
@@ -207,6 +209,7 @@ pub async fn run_mode(
     let (correct, checked_against) = match (reference, baseline) {
         (Some(r), _) => (Some(values.is_some() && ctx.workload.is_correct(&result, r)), r.source.to_string()),
         (None, Some(b)) => (Some(b == result), "sequential run".to_string()),
+        (None, None) if mode == Mode::Sequential => (None, "nothing: Sequential is the reference".to_string()),
         _ => (None, "nothing".to_string()),
     };
     RunRecord {

@@ -1,76 +1,13 @@
 //! Every mode on the host: native rayon threads, std threads for "thread
 //! per task" and for isolated workers, a no-op event loop.
 
-use std::future::Future;
 use std::sync::Arc;
-use std::task::{Context, Poll, Waker};
 
 use super::*;
 use crate::core::clock::HostClock;
 use crate::core::primes::Primes;
 
-/// Drives a future to completion on this thread. Host futures here are
-/// ready or made ready by a spawned thread, so polling in a loop is enough.
-pub(crate) fn block_on<T>(future: impl Future<Output = T>) -> T {
-    let mut future = std::pin::pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(v) = future.as_mut().poll(&mut cx) {
-            return v;
-        }
-        std::thread::yield_now();
-    }
-}
-
-/// Threads are std threads; "isolated workers" are threads with their own
-/// copy of the workload (nothing shared but the messages).
-pub(crate) struct ThreadHost;
-
-impl Host for ThreadHost {
-    fn yield_now(&self) -> LocalFuture<'static, ()> {
-        Box::pin(std::future::ready(()))
-    }
-
-    fn sleep(&self, ms: f64) -> LocalFuture<'static, ()> {
-        let due = std::time::Instant::now() + std::time::Duration::from_secs_f64(ms / 1e3);
-        Box::pin(std::future::poll_fn(
-            move |_| if std::time::Instant::now() >= due { Poll::Ready(()) } else { Poll::Pending },
-        ))
-    }
-
-    fn spawn_thread(&self, job: Box<dyn FnOnce() + Send>) -> LocalFuture<'static, Result<(), String>> {
-        let handle = std::thread::spawn(job);
-        Box::pin(std::future::poll_fn(move |_| if handle.is_finished() { Poll::Ready(Ok(())) } else { Poll::Pending }))
-    }
-
-    fn run_isolated(&self, ctx: &RunContext, t0: f64) -> LocalFuture<'static, Result<IsolatedReport, String>> {
-        let ctx = ctx.clone();
-        Box::pin(async move {
-            let n = ctx.workload.task_count();
-            let tasks = std::thread::scope(|s| {
-                let handles: Vec<_> = (0..n)
-                    .map(|i| {
-                        let ctx = &ctx;
-                        s.spawn(move || timed_task(ctx, i, (i % ctx.workers as usize) as u32, t0))
-                    })
-                    .collect();
-                // A panicking task ends only its own thread.
-                handles
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, h)| {
-                        h.join().unwrap_or_else(|_| {
-                            let mut rec = record(&ctx, i, 0, t0, t0);
-                            rec.error = Some("worker crashed".into());
-                            (None, rec)
-                        })
-                    })
-                    .collect()
-            });
-            Ok(IsolatedReport { tasks, message_ms: 0.0, startup_ms: 0.0, replaced: 0 })
-        })
-    }
-}
+pub(crate) use super::native::{block_on, NativeHost as ThreadHost};
 
 pub(crate) fn context(work: Primes, workers: u32) -> RunContext {
     RunContext {

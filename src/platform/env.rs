@@ -9,6 +9,16 @@ fn global_get(key: &str) -> JsValue {
     Reflect::get(&js_sys::global(), &key.into()).unwrap_or(JsValue::UNDEFINED)
 }
 
+/// Records on `#spindle-result` (`data-ready-ms`) how long after the
+/// navigation started the page first rendered: the benchmark reads it.
+pub fn mark_ready() {
+    let Some(window) = web_sys::window() else { return };
+    let now = window.performance().map(|p| p.now()).unwrap_or(0.0);
+    if let Some(el) = window.document().and_then(|d| d.get_element_by_id("spindle-result")) {
+        let _ = el.set_attribute("data-ready-ms", &format!("{now:.1}"));
+    }
+}
+
 /// Reads the environment of the current global (window or worker).
 pub fn read() -> EnvInfo {
     let navigator = global_get("navigator");

@@ -83,6 +83,8 @@ pub fn App() -> Html {
         });
     }
 
+    use_effect_with((), |_| env::mark_ready());
+
     // The setup always stands in the URL.
     use_effect_with(state.setup.to_query(), |query| url::replace_query(query));
 

@@ -18,7 +18,9 @@ fn check(run: &RunRecord) -> Html {
         Some(false) => html! {
             <span class="no">{ format!("✗ {} (vs {})", group_digits(&run.result), run.checked_against) }</span>
         },
-        None => html! { <span>{ format!("not checked: {}", group_digits(&run.result)) }</span> },
+        None => {
+            html! { <span title={run.checked_against.clone()}>{ format!("reference: {}", group_digits(&run.result)) }</span> }
+        }
     }
 }
 

@@ -1,0 +1,70 @@
+//! A [`Host`] on native threads, for the host tests and the benchmark's
+//! native side: std threads for "thread per task", threads with their own
+//! copy of nothing but the messages for "isolated workers", and a no-op
+//! event loop. [`block_on`] drives the executors' futures.
+
+use std::future::Future;
+use std::task::{Context, Poll, Waker};
+use std::time::{Duration, Instant};
+
+use super::{record, timed_task, Host, IsolatedReport, LocalFuture, RunContext};
+
+/// Drives a future to completion on this thread. Native futures here are
+/// ready, or made ready by another thread or the clock, so polling in a
+/// loop is enough.
+pub fn block_on<T>(future: impl Future<Output = T>) -> T {
+    let mut future = std::pin::pin!(future);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(v) = future.as_mut().poll(&mut cx) {
+            return v;
+        }
+        std::thread::yield_now();
+    }
+}
+
+pub struct NativeHost;
+
+impl Host for NativeHost {
+    fn yield_now(&self) -> LocalFuture<'static, ()> {
+        Box::pin(std::future::ready(()))
+    }
+
+    fn sleep(&self, ms: f64) -> LocalFuture<'static, ()> {
+        let due = Instant::now() + Duration::from_secs_f64(ms / 1e3);
+        Box::pin(std::future::poll_fn(move |_| if Instant::now() >= due { Poll::Ready(()) } else { Poll::Pending }))
+    }
+
+    fn spawn_thread(&self, job: Box<dyn FnOnce() + Send>) -> LocalFuture<'static, Result<(), String>> {
+        let handle = std::thread::spawn(job);
+        Box::pin(std::future::poll_fn(move |_| if handle.is_finished() { Poll::Ready(Ok(())) } else { Poll::Pending }))
+    }
+
+    fn run_isolated(&self, ctx: &RunContext, t0: f64) -> LocalFuture<'static, Result<IsolatedReport, String>> {
+        let ctx = ctx.clone();
+        Box::pin(async move {
+            let n = ctx.workload.task_count();
+            let tasks = std::thread::scope(|s| {
+                let handles: Vec<_> = (0..n)
+                    .map(|i| {
+                        let ctx = &ctx;
+                        s.spawn(move || timed_task(ctx, i, (i % ctx.workers as usize) as u32, t0))
+                    })
+                    .collect();
+                // A panicking task ends only its own thread.
+                handles
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, h)| {
+                        h.join().unwrap_or_else(|_| {
+                            let mut rec = record(&ctx, i, 0, t0, t0);
+                            rec.error = Some("worker crashed".into());
+                            (None, rec)
+                        })
+                    })
+                    .collect()
+            });
+            Ok(IsolatedReport { tasks, message_ms: 0.0, startup_ms: 0.0, replaced: 0 })
+        })
+    }
+}
