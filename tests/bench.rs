@@ -176,6 +176,43 @@ fn main() {
         }
     }
 
+    // Every mode side by side, as the page shows them.
+    let modes = "sequential,main,spawn,pool,gil,isolated,async,coop";
+    let docs = browser_runs(
+        &browser,
+        &server,
+        &format!("workload=primes&chunk=250000&workers={cores}&modes={modes}"),
+        repeats,
+    );
+    let _ = writeln!(
+        detail,
+        "\n## Every mode: sum of primes, default bounds, chunk=250000, {cores} workers\n\n\
+         | mode | wall | speedup vs Sequential | longest frame gap | its own figures |\n|---|---|---|---|---|"
+    );
+    for mode in modes.split(',') {
+        let w = median(docs.iter().map(|d| wall(d, mode)).collect());
+        let s = median(docs.iter().map(|d| wall(d, "sequential") / wall(d, mode)).collect());
+        let g = median(
+            docs.iter()
+                .map(|d| run_of(d, mode)["responsiveness"]["longest_gap_ms"].as_f64().unwrap_or(f64::NAN))
+                .collect(),
+        );
+        let metrics = run_of(&docs[0], mode)["metrics"].as_object().cloned().unwrap_or_default();
+        let figures: Vec<String> = metrics
+            .keys()
+            .map(|k| {
+                format!(
+                    "{k} {:.2}",
+                    median(docs.iter().map(|d| run_of(d, mode)["metrics"][k].as_f64().unwrap_or(f64::NAN)).collect())
+                )
+            })
+            .collect();
+        if mode != "main" {
+            gaps.push(g);
+        }
+        let _ = writeln!(detail, "| {mode} | {w:.0} ms | {s:.2}× | {g:.0} ms | {} |", figures.join(", "));
+    }
+
     // Isolated workers on coarse tasks.
     let docs = browser_runs(
         &browser,
