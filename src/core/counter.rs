@@ -17,7 +17,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use super::mode::Mode;
-use super::workload::{Built, ParamSpec, Params, Reference, SetupError, Workload, WorkloadSpec};
+use super::workload::{whole_number, Built, ParamSpec, Params, Reference, SetupError, Workload, WorkloadSpec};
 
 pub const MAX_TASKS: u64 = 64;
 pub const MAX_INCREMENTS: u64 = 10_000_000;
@@ -142,19 +142,11 @@ impl Workload for Counter {
     }
 }
 
-fn number(params: &Params, key: &'static str, default: u64, max: u64) -> Result<u64, SetupError> {
-    match params.get(key).map(|s| s.trim()) {
-        None | Some("") => Ok(default),
-        Some(text) => match text.replace('_', "").parse::<u64>() {
-            Ok(n) if (1..=max).contains(&n) => Ok(n),
-            _ => Err(SetupError::param(key, format!("{text:?} is not a whole number from 1 to {max}"))),
-        },
-    }
-}
-
 fn build(params: &Params) -> Result<Built, SetupError> {
-    let work =
-        Counter::new(number(params, "tasks", 10, MAX_TASKS)?, number(params, "increments", 1_000_000, MAX_INCREMENTS)?);
+    let work = Counter::new(
+        whole_number(params, "tasks", 10, MAX_TASKS)?,
+        whole_number(params, "increments", 1_000_000, MAX_INCREMENTS)?,
+    );
     let canonical: Params =
         BTreeMap::from([("tasks".into(), work.tasks.to_string()), ("increments".into(), work.increments.to_string())]);
     Ok((Box::new(work), canonical))

@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use super::workload::{Built, ParamSpec, Params, Picture, Reference, SetupError, Workload, WorkloadSpec};
+use super::workload::{whole_number, Built, ParamSpec, Params, Picture, Reference, SetupError, Workload, WorkloadSpec};
 
 pub const MAX_SIDE: u64 = 2_048;
 pub const MAX_ITERS: u64 = 10_000;
@@ -129,30 +129,20 @@ impl Workload for Mandelbrot {
     }
 }
 
-fn number(params: &Params, key: &'static str, default: u64, max: u64) -> Result<u64, SetupError> {
-    match params.get(key).map(|s| s.trim()) {
-        None | Some("") => Ok(default),
-        Some(text) => match text.parse::<u64>() {
-            Ok(n) if (1..=max).contains(&n) => Ok(n),
-            _ => Err(SetupError::param(key, format!("{text:?} is not a whole number from 1 to {max}"))),
-        },
-    }
-}
-
 fn build(params: &Params) -> Result<Built, SetupError> {
-    let width = number(params, "width", 800, MAX_SIDE)?;
-    let height = number(params, "height", 600, MAX_SIDE)?;
+    let width = whole_number(params, "width", 800, MAX_SIDE)?;
+    let height = whole_number(params, "height", 600, MAX_SIDE)?;
     if width < 16 || height < 16 {
         return Err(SetupError::param(if width < 16 { "width" } else { "height" }, "must be at least 16"));
     }
-    let iters = number(params, "iters", 500, MAX_ITERS)?;
+    let iters = whole_number(params, "iters", 500, MAX_ITERS)?;
     if width * height * iters > MAX_WORK {
         return Err(SetupError::param(
             "iters",
             format!("{width} × {height} × {iters} is more than {MAX_WORK} pixel steps"),
         ));
     }
-    let band = number(params, "band", 10, height)?;
+    let band = whole_number(params, "band", 10, height)?;
     let work = Mandelbrot { width, height, iters, band };
     let canonical: Params = BTreeMap::from([
         ("width".into(), width.to_string()),

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::hint::black_box;
 
-use super::workload::{Built, ParamSpec, Params, Reference, SetupError, Workload, WorkloadSpec};
+use super::workload::{whole_number, Built, ParamSpec, Params, Reference, SetupError, Workload, WorkloadSpec};
 
 /// i < 100,000 per pass, as in the tutorial.
 pub const N: u64 = 100_000;
@@ -115,20 +115,10 @@ impl Workload for TightLoop {
     }
 }
 
-fn number(params: &Params, key: &'static str, default: u64, max: u64) -> Result<u64, SetupError> {
-    match params.get(key).map(|s| s.trim()) {
-        None | Some("") => Ok(default),
-        Some(text) => match text.parse::<u64>() {
-            Ok(n) if (1..=max).contains(&n) => Ok(n),
-            _ => Err(SetupError::param(key, format!("{text:?} is not a whole number from 1 to {max}"))),
-        },
-    }
-}
-
 fn build(params: &Params) -> Result<Built, SetupError> {
     let work = TightLoop {
-        tasks: number(params, "tasks", 4, MAX_TASKS)?,
-        repeat: number(params, "repeat", DEFAULT_REPEAT, MAX_REPEAT)?,
+        tasks: whole_number(params, "tasks", 4, MAX_TASKS)?,
+        repeat: whole_number(params, "repeat", DEFAULT_REPEAT, MAX_REPEAT)?,
     };
     let canonical: Params =
         BTreeMap::from([("tasks".into(), work.tasks.to_string()), ("repeat".into(), work.repeat.to_string())]);

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::workload::{Built, ParamSpec, Params, Reference, SetupError, Workload, WorkloadSpec};
+use super::workload::{whole_number, Built, ParamSpec, Params, Reference, SetupError, Workload, WorkloadSpec};
 
 pub const MAX_TASKS: u64 = 1_000;
 pub const MAX_MS: u64 = 10_000;
@@ -78,18 +78,9 @@ impl Workload for Timers {
     }
 }
 
-fn number(params: &Params, key: &'static str, default: u64, max: u64) -> Result<u64, SetupError> {
-    match params.get(key).map(|s| s.trim()) {
-        None | Some("") => Ok(default),
-        Some(text) => match text.parse::<u64>() {
-            Ok(n) if (1..=max).contains(&n) => Ok(n),
-            _ => Err(SetupError::param(key, format!("{text:?} is not a whole number from 1 to {max}"))),
-        },
-    }
-}
-
 fn build(params: &Params) -> Result<Built, SetupError> {
-    let work = Timers { tasks: number(params, "tasks", 4, MAX_TASKS)?, ms: number(params, "ms", 500, MAX_MS)? };
+    let work =
+        Timers { tasks: whole_number(params, "tasks", 4, MAX_TASKS)?, ms: whole_number(params, "ms", 500, MAX_MS)? };
     if work.tasks * work.ms > MAX_TOTAL_MS {
         return Err(SetupError::param(
             "ms",

@@ -150,6 +150,21 @@ pub fn find(id: &str) -> Option<&'static WorkloadSpec> {
     CATALOGUE.iter().find(|w| w.id == id)
 }
 
+/// Parameter `key` as a whole number from 1 to `max` (`_` separators
+/// allowed); `default` when it is absent or empty.
+///
+/// # Errors
+/// Not a whole number, or outside `1 ..= max`.
+pub fn whole_number(params: &Params, key: &'static str, default: u64, max: u64) -> Result<u64, SetupError> {
+    match params.get(key).map(|s| s.trim()) {
+        None | Some("") => Ok(default),
+        Some(text) => match text.replace('_', "").parse::<u64>() {
+            Ok(n) if (1..=max).contains(&n) => Ok(n),
+            _ => Err(SetupError::param(key, format!("{text:?} is not a whole number from 1 to {max}"))),
+        },
+    }
+}
+
 /// A rejected setup value: which parameter, and why, in words for the page.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SetupError {
