@@ -70,6 +70,12 @@ struct Slot {
 
 impl Drop for Slot {
     fn drop(&mut self) {
+        // Events the worker already queued (its error event after its panic
+        // report) must find neither a dropped closure nor no handler at all:
+        // an unhandled worker error propagates to the compute worker's
+        // global scope and from there to the page, as a crash.
+        self.worker.set_onmessage(None);
+        super::swallow_errors(&self.worker);
         self.worker.terminate();
     }
 }

@@ -11,3 +11,17 @@ pub mod host;
 pub mod isolated;
 pub mod url;
 pub mod worker_client;
+
+use wasm_bindgen::prelude::*;
+
+thread_local! {
+    // Lives as long as the thread: retired workers keep it as their handler.
+    static SWALLOW: Closure<dyn FnMut(web_sys::ErrorEvent)> =
+        Closure::new(|event: web_sys::ErrorEvent| event.prevent_default());
+}
+
+/// Gives a worker being retired an error handler that cancels its late
+/// error events, so they do not propagate as uncaught errors.
+pub(crate) fn swallow_errors(worker: &web_sys::Worker) {
+    SWALLOW.with(|c| worker.set_onerror(Some(c.as_ref().unchecked_ref())));
+}

@@ -133,6 +133,10 @@ impl ComputeClient {
     pub fn start(&self, threads: u32) {
         let mut inner = self.inner.borrow_mut();
         if let Some(old) = inner.worker.take() {
+            // Queued events of the old worker must reach neither a dropped
+            // closure nor the page's console as an uncaught error.
+            old.set_onmessage(None);
+            super::swallow_errors(&old);
             old.terminate();
         }
         inner._retired = inner._handlers.take();

@@ -191,6 +191,9 @@ fn every_mode_gives_the_known_sums_and_the_page_measures_itself() {
     assert!(console_errors(&browser).is_empty(), "{:#?}", console_errors(&browser));
 }
 
+/// Also guards a regression: a replaced worker's late error event, left
+/// unhandled, propagated to the page as a crash of the compute worker and
+/// failed the isolated run about half the time.
 #[test]
 fn isolated_workers_survive_a_panicking_task_and_a_crashed_pool_recovers() {
     let (_server, browser) = open("?workers=2&modes=isolated,pool&panic=1&autorun=1");
