@@ -58,7 +58,7 @@ pub fn SetupForm(props: &Props) -> Html {
         let unavailable = (mode.needs_isolation() && !isolated) || unsupported.is_some();
         let id = format!("mode-{}", mode.id());
         html! {
-            <li class={classes!(unavailable.then_some("unavailable"))}>
+            <li class={classes!(unavailable.then_some("unavailable"))} title={mode.about()}>
                 <label for={id.clone()}>
                     <input id={id} type="checkbox" {checked} {onchange} disabled={props.running || unsupported.is_some()} />
                     <strong>{ mode.name() }</strong>
@@ -69,7 +69,6 @@ pub fn SetupForm(props: &Props) -> Html {
                         <em>{ " (needs a cross-origin isolated page)" }</em>
                     }
                 </label>
-                <p>{ mode.about() }</p>
                 <p class="python">{ "Python: " }<code>{ mode.python() }</code></p>
             </li>
         }
@@ -107,6 +106,7 @@ pub fn SetupForm(props: &Props) -> Html {
             </div>
             <fieldset>
                 <legend>{ "Modes" }</legend>
+                <p class="hint">{ "Hover a mode for what it is; the results explain each one next to its numbers." }</p>
                 <ul class="modes">{ for modes }</ul>
             </fieldset>
             <details class="advanced">
