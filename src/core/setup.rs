@@ -148,12 +148,7 @@ impl Setup {
         setup.params = params;
         messages.extend(param_messages);
 
-        let work = setup.build();
-        let (kept, dropped): (Vec<Mode>, Vec<Mode>) = setup.modes.iter().partition(|&&m| work.unsupported(m).is_none());
-        for m in dropped {
-            messages.push(format!("Mode {:?} left out: {}.", m.id(), work.unsupported(m).unwrap_or_default()));
-        }
-        setup.modes = if kept.is_empty() { vec![Mode::Sequential] } else { kept };
+        messages.extend(setup.keep_supported_modes());
 
         if let Some(text) = get("panic").filter(|t| !t.trim().is_empty()) {
             let tasks = setup.build().task_count();
@@ -246,16 +241,24 @@ impl Setup {
         }
     }
 
+    /// Leaves out the modes the workload does not support (Sequential if
+    /// none is left); one message per mode left out.
+    fn keep_supported_modes(&mut self) -> Vec<String> {
+        let work = self.build();
+        let (kept, dropped): (Vec<Mode>, Vec<Mode>) = self.modes.iter().partition(|&&m| work.unsupported(m).is_none());
+        self.modes = if kept.is_empty() { vec![Mode::Sequential] } else { kept };
+        dropped
+            .into_iter()
+            .map(|m| format!("Mode {:?} left out: {}.", m.id(), work.unsupported(m).unwrap_or_default()))
+            .collect()
+    }
+
     pub fn with_workload(&self, id: &str) -> Setup {
         match workload::find(id) {
             Some(w) if w.id != self.workload.id => {
                 let mut setup =
                     Setup { workload: w, params: w.default_params(), autorun: false, panic_task: None, ..self.clone() };
-                let work = setup.build();
-                setup.modes.retain(|&m| work.unsupported(m).is_none());
-                if setup.modes.is_empty() {
-                    setup.modes = vec![Mode::Sequential];
-                }
+                setup.keep_supported_modes();
                 setup
             }
             _ => self.clone(),

@@ -31,9 +31,6 @@ pub enum ClientEvent {
         id: u64,
         run: RunRecord,
     },
-    Finished {
-        id: u64,
-    },
     RunFailed {
         id: Option<u64>,
         error: String,
@@ -249,7 +246,8 @@ impl ComputeClient {
                 return;
             }
             FromWorker::ModeDone { id, run } => ClientEvent::ModeDone { id, run },
-            FromWorker::Finished { id } => ClientEvent::Finished { id },
+            // The page steps through a run itself (one mode per request).
+            FromWorker::Finished { .. } => return,
             // A panic's own report; the crash itself follows (broadcast or
             // error event) and restarts the worker.
             FromWorker::Failed { id: None, error } if error.starts_with("panic") => return,

@@ -28,19 +28,17 @@ impl Reducible for State {
     }
 }
 
-fn action_for(event: ClientEvent) -> Option<Action> {
+fn action_for(event: ClientEvent) -> Action {
     let now = SharedClock.now_ms();
-    Some(match event {
+    match event {
         ClientEvent::PoolStarting { threads } => Action::PoolStarting { threads },
         ClientEvent::PoolReady(info) => Action::PoolReady(info),
         ClientEvent::ModeDone { id, run } => Action::ModeDone { id, run, at: now },
-        // The page sends one mode at a time and finishes the run itself.
-        ClientEvent::Finished { .. } => return None,
         ClientEvent::RunFailed { id, error } => Action::RunFailed { id, error },
         ClientEvent::Crashed(error) => Action::ModeCrashed { error, at: now },
         ClientEvent::WorkerFailed(error) => Action::PoolFailed(error),
         ClientEvent::Picture(picture) => Action::Picture(picture),
-    })
+    }
 }
 
 /// Runs a page mode (main thread, cooperative) here, on the main thread.
@@ -63,13 +61,7 @@ pub fn App() -> Html {
     let meter = use_memo((), |_| FrameMeter::start());
     let client = {
         let dispatcher = state.dispatcher();
-        use_memo((), move |_| {
-            ComputeClient::new(move |event| {
-                if let Some(action) = action_for(event) {
-                    dispatcher.dispatch(action);
-                }
-            })
-        })
+        use_memo((), move |_| ComputeClient::new(move |event| dispatcher.dispatch(action_for(event))))
     };
 
     // Start the pool at load, so the first run does not wait for it.
