@@ -16,6 +16,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 use spindle::core::clock::HostClock;
+use spindle::core::io::NoBlockingIo;
 use spindle::core::mode::Mode;
 use spindle::core::workload::Params;
 use spindle::exec::native::{block_on, NativeHost};
@@ -70,7 +71,9 @@ fn browser_runs(browser: &Browser, server: &Server, query: &str, repeats: usize)
 /// The same workload natively: (sequential, pool) wall times per repeat.
 fn native_runs(workload: &str, params: &[(&str, &str)], threads: usize, repeats: usize) -> Vec<(f64, f64)> {
     let params: Params = params.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-    let ctx = RunContext::build(workload, &params, threads as u32, 5.0, None, Arc::new(HostClock)).expect("valid");
+    let ctx =
+        RunContext::build(workload, &params, threads as u32, 5.0, None, Arc::new(HostClock), Arc::new(NoBlockingIo))
+            .expect("valid");
     let reference = ctx.workload.reference();
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("a native pool");
     let once = |mode| pool.install(|| block_on(run_mode(mode, &ctx, &NativeHost, reference.as_ref(), None)));

@@ -38,6 +38,7 @@ async fn the_pool_runs_in_a_worker_and_every_mode_agrees() {
         params: Default::default(),
         workload: Arc::new(work),
         clock: Arc::new(SharedClock),
+        io: Arc::new(spindle::platform::io::BrowserIo),
         workers: 2,
         switch_ms: 5.0,
         panic_task: None,

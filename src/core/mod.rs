@@ -5,7 +5,10 @@
 pub mod base64;
 pub mod clock;
 pub mod counter;
+pub mod fetch;
+pub mod files;
 pub mod gil;
+pub mod io;
 pub mod mandelbrot;
 pub mod mode;
 pub mod primes;

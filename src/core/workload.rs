@@ -40,6 +40,11 @@ pub trait Workload: Send + Sync {
     fn wait_ms(&self, _index: usize) -> f64 {
         0.0
     }
+    /// Real IO task `index` does after its wait (a download, a file copy).
+    /// The task's value is then the IO's: the bytes it moved and checked.
+    fn io(&self, _index: usize) -> Option<super::io::Io> {
+        None
+    }
     /// Why this input is too large for the page's main thread, if it is.
     fn main_thread_limit(&self) -> Option<String> {
         None
@@ -122,8 +127,15 @@ impl WorkloadSpec {
 }
 
 /// Every workload the page offers, in menu order.
-pub const CATALOGUE: &[WorkloadSpec] =
-    &[super::primes::SPEC, super::tight_loop::SPEC, super::mandelbrot::SPEC, super::timers::SPEC, super::counter::SPEC];
+pub const CATALOGUE: &[WorkloadSpec] = &[
+    super::primes::SPEC,
+    super::tight_loop::SPEC,
+    super::mandelbrot::SPEC,
+    super::timers::SPEC,
+    super::fetch::SPEC,
+    super::files::SPEC,
+    super::counter::SPEC,
+];
 
 /// Warms every workload's hot code: browsers compile wasm in tiers and
 /// the first calls run slower code, which would make whichever mode runs

@@ -2,7 +2,7 @@
 //! together (`asyncio.gather`). A future runs until it awaits; CPU-bound
 //! tasks never wait, so they run one after another.
 
-use super::{finish_task, join_all, maybe_panic, Executor, Host, LocalFuture, Run, RunContext};
+use super::{awaited_task, join_all, Executor, Host, LocalFuture, Run, RunContext};
 
 pub struct Async;
 
@@ -16,15 +16,13 @@ impl Executor for Async {
             let tasks = (0..ctx.workload.task_count())
                 .map(|i| -> LocalFuture<'a, _> {
                     Box::pin(async move {
-                        let start = ctx.clock.now_ms();
-                        // `await asyncio.sleep(d)`: the wait lets the others run;
-                        // with nothing to wait for, still give the loop a turn.
-                        match ctx.workload.wait_ms(i) {
-                            ms if ms > 0.0 => host.sleep(ms).await,
-                            _ => host.yield_now().await,
+                        // `await asyncio.sleep(d)`, an awaited download: the
+                        // waits let the others run; with nothing to wait for,
+                        // still give the loop a turn.
+                        if ctx.workload.wait_ms(i) <= 0.0 && ctx.workload.io(i).is_none() {
+                            host.yield_now().await;
                         }
-                        maybe_panic(ctx, i);
-                        finish_task(ctx, i, 0, start, t0)
+                        awaited_task(ctx, host, i, 0, t0).await
                     })
                 })
                 .collect();

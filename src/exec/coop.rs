@@ -3,7 +3,25 @@
 //! gives the event loop a turn every few milliseconds, as a generator-based
 //! event loop does with `yield`. Tasks interleave and the page stays alive.
 
-use super::{record, Executor, Host, LocalFuture, Run, RunContext};
+use std::future::poll_fn;
+use std::task::{Context, Poll};
+
+use super::{finish_task, record, Executor, Host, LocalFuture, Run, RunContext};
+
+/// IO in flight, by task.
+type Pending = Vec<Option<LocalFuture<'static, Result<u64, String>>>>;
+
+/// Polls every IO in flight once; the finished ones, by task.
+fn poll_pending(pending: &mut Pending, cx: &mut Context<'_>) -> Vec<(usize, Result<u64, String>)> {
+    let mut done = Vec::new();
+    for (i, slot) in pending.iter_mut().enumerate() {
+        if let Some(Poll::Ready(r)) = slot.as_mut().map(|f| f.as_mut().poll(cx)) {
+            done.push((i, r));
+            *slot = None;
+        }
+    }
+    done
+}
 
 pub struct Cooperative;
 
@@ -26,6 +44,8 @@ impl Executor for Cooperative {
             let mut next_slice = vec![0usize; n];
             let mut started: Vec<Option<f64>> = vec![None; n];
             let mut records = vec![None; n];
+            let mut pending: Pending = (0..n).map(|_| None).collect();
+            let mut in_flight = vec![false; n];
             let mut last_yield = ctx.clock.now_ms();
             let mut yields = 0u32;
             while records.iter().any(Option::is_none) {
@@ -49,6 +69,16 @@ impl Executor for Cooperative {
                         next_due = next_due.min(due);
                         continue;
                     }
+                    if in_flight[i] {
+                        continue; // its IO is awaited below
+                    }
+                    if let Some(io) = w.io(i) {
+                        // Start the IO and move on: the event loop does it.
+                        pending[i] = Some(host.io(ctx, &io));
+                        in_flight[i] = true;
+                        worked = true;
+                        continue;
+                    }
                     worked = true;
                     values[i] = values[i].wrapping_add(w.run_slice(i, next_slice[i]));
                     next_slice[i] += 1;
@@ -63,11 +93,28 @@ impl Executor for Cooperative {
                         last_yield = ctx.clock.now_ms();
                     }
                 }
-                if !worked && next_due.is_finite() {
-                    // Everyone waits: sleep until the first is due.
-                    host.sleep(next_due - ctx.clock.now_ms()).await;
+                // Collect finished IO; when nobody can work, wait for the
+                // first IO to finish or the first timer to be due.
+                let idle = !worked;
+                let mut timer = (idle && next_due.is_finite()).then(|| host.sleep(next_due - ctx.clock.now_ms()));
+                let done = poll_fn(|cx| {
+                    let done = poll_pending(&mut pending, cx);
+                    let timer_due = timer.as_mut().is_some_and(|t| t.as_mut().poll(cx).is_ready());
+                    let nothing_to_await = timer.is_none() && pending.iter().all(Option::is_none);
+                    if !idle || !done.is_empty() || timer_due || nothing_to_await {
+                        Poll::Ready(done)
+                    } else {
+                        Poll::Pending
+                    }
+                })
+                .await;
+                if idle {
                     yields += 1;
                     last_yield = ctx.clock.now_ms();
+                }
+                for (i, value) in done {
+                    let start = started[i].expect("started before its IO");
+                    records[i] = Some(finish_task(ctx, i, 0, start, t0, value));
                 }
             }
             let mut run = Run::from(records.into_iter().map(|r| r.expect("every task finished")).collect::<Vec<_>>());

@@ -4,7 +4,9 @@
 
 use rayon::prelude::*;
 
-use super::{block_for, maybe_panic, record, Executor, Host, LocalFuture, Run, RunContext};
+use super::{
+    block_for, blocking_value, finish_task, maybe_panic, record, Executor, Host, LocalFuture, Run, RunContext,
+};
 use crate::core::gil::Gil;
 
 pub struct GilPool;
@@ -24,8 +26,16 @@ impl Executor for GilPool {
                 .map(|i| {
                     let worker = rayon::current_thread_index().unwrap_or(0) as u32;
                     let start = clock.now_ms();
-                    // Waiting (IO) happens without the GIL: waits overlap.
+                    // Waiting and IO happen without the GIL: they overlap.
                     block_for(ctx.workload.wait_ms(i));
+                    if ctx.workload.io(i).is_some() {
+                        maybe_panic(ctx, i);
+                        let value = blocking_value(ctx, i);
+                        // Back under the GIL to hand the result to Python.
+                        gil.acquire();
+                        gil.release();
+                        return finish_task(ctx, i, worker, start, t0, value);
+                    }
                     gil.acquire();
                     maybe_panic(ctx, i);
                     let mut held_since = clock.now_ms();

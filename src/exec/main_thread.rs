@@ -3,7 +3,7 @@
 //! limit, so the tab never locks for long. A panic there would kill the
 //! page itself, so the injected one is recorded as a failed task instead.
 
-use super::{finish_task, record, Executor, Host, LocalFuture, Run, RunContext};
+use super::{blocking_value, finish_task, record, Executor, Host, LocalFuture, Run, RunContext};
 
 pub struct MainThread;
 
@@ -31,7 +31,9 @@ impl Executor for MainThread {
                     while ctx.clock.now_ms() < due {
                         std::hint::spin_loop();
                     }
-                    finish_task(ctx, i, 0, start, t0)
+                    // IO blocks too: a synchronous request on the page's thread.
+                    let value = blocking_value(ctx, i);
+                    finish_task(ctx, i, 0, start, t0, value)
                 })
                 .collect::<Vec<_>>();
             Ok(tasks.into())

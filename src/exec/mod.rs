@@ -27,6 +27,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use crate::core::clock::Clock;
+use crate::core::io::{BlockingIo, Io};
 use crate::core::mode::Mode;
 use crate::core::record::{RunRecord, TaskRecord};
 use crate::core::workload::{Params, Reference, Workload};
@@ -49,6 +50,9 @@ pub trait Host {
     /// Runs every task of `ctx` on `ctx.workers` isolated instances (own
     /// memory, tasks and results by message).
     fn run_isolated(&self, ctx: &RunContext, t0: f64) -> LocalFuture<'static, Result<IsolatedReport, String>>;
+    /// Performs `io` without blocking the thread; resolves to the bytes
+    /// moved and checked.
+    fn io(&self, ctx: &RunContext, io: &Io) -> LocalFuture<'static, Result<u64, String>>;
 }
 
 /// What isolated workers report back.
@@ -74,6 +78,8 @@ pub struct RunContext {
     pub params: Params,
     pub workload: Arc<dyn Workload>,
     pub clock: Arc<dyn Clock + Send>,
+    /// IO for the threads that block on it (see [`timed_task`]).
+    pub io: Arc<dyn BlockingIo>,
     /// Threads or workers for the modes that use several.
     pub workers: u32,
     /// GIL switch interval.
@@ -94,6 +100,7 @@ impl RunContext {
         switch_ms: f64,
         panic_task: Option<usize>,
         clock: Arc<dyn Clock + Send>,
+        io: Arc<dyn BlockingIo>,
     ) -> Result<RunContext, String> {
         let spec = crate::core::workload::find(id).ok_or_else(|| format!("unknown workload {id:?}"))?;
         let (work, _) = (spec.build)(params).map_err(|e| e.to_string())?;
@@ -102,6 +109,7 @@ impl RunContext {
             params: params.clone(),
             workload: Arc::from(work),
             clock,
+            io,
             workers,
             switch_ms,
             panic_task,
@@ -247,21 +255,72 @@ fn maybe_panic(ctx: &RunContext, index: usize) {
 }
 
 /// Runs task `index` whole on the calling thread and records it (also used
-/// by isolated workers, one task at a time). Its wait blocks the thread,
-/// like `time.sleep`: only for threads that may block (workers).
+/// by isolated workers, one task at a time). Its wait and its IO block the
+/// thread, like `time.sleep` and `requests.get`: only for threads that may
+/// block (workers).
 pub fn timed_task(ctx: &RunContext, index: usize, worker: u32, t0: f64) -> Outcome {
     let start = ctx.clock.now_ms();
     maybe_panic(ctx, index);
     block_for(ctx.workload.wait_ms(index));
-    finish_task(ctx, index, worker, start, t0)
+    let value = blocking_value(ctx, index);
+    finish_task(ctx, index, worker, start, t0, value)
 }
 
-/// Does task `index`'s work (its wait is over) and records it.
-fn finish_task(ctx: &RunContext, index: usize, worker: u32, start: f64, t0: f64) -> Outcome {
-    let value = ctx.workload.run_task(index);
+/// Runs task `index` on the calling thread, awaiting its wait and IO on
+/// the event loop (`await asyncio.sleep`, an awaited download).
+pub async fn awaited_task(ctx: &RunContext, host: &dyn Host, index: usize, worker: u32, t0: f64) -> Outcome {
+    let start = ctx.clock.now_ms();
+    match ctx.workload.wait_ms(index) {
+        ms if ms > 0.0 => host.sleep(ms).await,
+        _ => {}
+    }
+    maybe_panic(ctx, index);
+    let value = match ctx.workload.io(index) {
+        Some(io) => host.io(ctx, &io).await,
+        None => Ok(ctx.workload.run_task(index)),
+    };
+    finish_task(ctx, index, worker, start, t0, value)
+}
+
+/// Runs task `index` whole on a thread that may block, awaiting only the
+/// IO that cannot block (files): the sequential way, one task at a time.
+pub async fn one_task(ctx: &RunContext, host: &dyn Host, index: usize, worker: u32, t0: f64) -> Outcome {
+    if ctx.workload.io(index).is_some_and(|io| io.needs_event_loop()) {
+        awaited_task(ctx, host, index, worker, t0).await
+    } else {
+        timed_task(ctx, index, worker, t0)
+    }
+}
+
+/// Task `index`'s value on a thread that may block: its IO's, if it has
+/// one, else its work's.
+fn blocking_value(ctx: &RunContext, index: usize) -> Result<u64, String> {
+    match ctx.workload.io(index) {
+        Some(io) => ctx.io.perform(&io),
+        None => Ok(ctx.workload.run_task(index)),
+    }
+}
+
+/// Records task `index` with its value, or the error that stopped it.
+fn finish_task(
+    ctx: &RunContext,
+    index: usize,
+    worker: u32,
+    start: f64,
+    t0: f64,
+    value: Result<u64, String>,
+) -> Outcome {
     let mut rec = record(ctx, index, worker, start, t0);
-    rec.result = value.to_string();
-    (Some(value), rec)
+    match value {
+        Ok(value) => {
+            rec.result = value.to_string();
+            (Some(value), rec)
+        }
+        Err(error) => {
+            rec.error = Some(error);
+            (None, rec)
+        }
+    }
 }
 
 /// Blocks this thread for `ms` (an atomic wait on wasm: workers only).

@@ -7,7 +7,10 @@ use std::future::Future;
 use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
+use std::path::PathBuf;
+
 use super::{record, timed_task, Host, IsolatedReport, LocalFuture, RunContext};
+use crate::core::io::{check_download, check_file_chunk, file_bytes, BlockingIo, Io, FILE_CHUNK};
 
 /// Drives a future to completion on this thread. Native futures here are
 /// ready, or made ready by another thread or the clock, so polling in a
@@ -66,5 +69,49 @@ impl Host for NativeHost {
             });
             Ok(IsolatedReport { tasks, message_ms: 0.0, startup_ms: 0.0, replaced: 0 })
         })
+    }
+
+    fn io(&self, ctx: &RunContext, io: &Io) -> LocalFuture<'static, Result<u64, String>> {
+        Box::pin(std::future::ready(ctx.io.perform(io)))
+    }
+}
+
+/// Blocking IO on the host's file system, under `root`: a download reads
+/// `root/path`; a file copy writes, copies (`std::fs::copy`, i.e.
+/// `shutil.copy`), checks and deletes in `root`.
+#[derive(Debug, Clone)]
+pub struct DirIo {
+    pub root: PathBuf,
+}
+
+impl BlockingIo for DirIo {
+    fn perform(&self, io: &Io) -> Result<u64, String> {
+        let err = |e: std::io::Error| e.to_string();
+        match io {
+            Io::Fetch { path, bytes } => {
+                let body = std::fs::read(self.root.join(path)).map_err(err)?;
+                check_download(body, *bytes)
+            }
+            Io::Files { name, bytes, seed } => {
+                let (src, dst) = (self.root.join(name), self.root.join(format!("{name}.copy")));
+                let result = (|| {
+                    let mut data = vec![0u8; *bytes as usize];
+                    file_bytes(*seed, 0, &mut data);
+                    std::fs::write(&src, &data).map_err(err)?;
+                    std::fs::copy(&src, &dst).map_err(err)?;
+                    let copy = std::fs::read(&dst).map_err(err)?;
+                    if copy.len() as u64 != *bytes {
+                        return Err(format!("the copy has {} bytes, expected {bytes}", copy.len()));
+                    }
+                    for (k, chunk) in copy.chunks(FILE_CHUNK).enumerate() {
+                        check_file_chunk(*seed, (k * FILE_CHUNK) as u64, chunk)?;
+                    }
+                    Ok(*bytes)
+                })();
+                let _ = std::fs::remove_file(&src);
+                let _ = std::fs::remove_file(&dst);
+                result
+            }
+        }
     }
 }

@@ -1,7 +1,8 @@
 //! Sequential: a plain loop on the calling thread (in the browser, the
-//! compute worker's), the baseline.
+//! compute worker's), the baseline. One task at a time, its waits and IO
+//! included (IO that only has promises is awaited, nothing else runs).
 
-use super::{timed_task, Executor, Host, LocalFuture, Run, RunContext};
+use super::{one_task, Executor, Host, LocalFuture, Run, RunContext};
 
 pub struct Sequential;
 
@@ -10,9 +11,13 @@ impl Executor for Sequential {
         1
     }
 
-    fn run<'a>(&'a self, ctx: &'a RunContext, _: &'a dyn Host, t0: f64) -> LocalFuture<'a, Result<Run, String>> {
+    fn run<'a>(&'a self, ctx: &'a RunContext, host: &'a dyn Host, t0: f64) -> LocalFuture<'a, Result<Run, String>> {
         Box::pin(async move {
-            Ok((0..ctx.workload.task_count()).map(|i| timed_task(ctx, i, 0, t0)).collect::<Vec<_>>().into())
+            let mut tasks = Vec::with_capacity(ctx.workload.task_count());
+            for i in 0..ctx.workload.task_count() {
+                tasks.push(one_task(ctx, host, i, 0, t0).await);
+            }
+            Ok(tasks.into())
         })
     }
 }

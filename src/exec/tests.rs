@@ -15,6 +15,7 @@ pub(crate) fn context(work: Primes, workers: u32) -> RunContext {
         params: Params::new(),
         workload: Arc::new(work),
         clock: Arc::new(HostClock),
+        io: Arc::new(crate::core::io::NoBlockingIo),
         workers,
         switch_ms: crate::core::gil::DEFAULT_SWITCH_MS,
         panic_task: None,
@@ -170,4 +171,59 @@ fn thread_per_task_refuses_to_start_hundreds_of_threads() {
     let r = run(Mode::Spawn, &ctx, None);
     assert_eq!(r.correct, Some(false));
     assert!(r.result.contains("limited to 64"), "{}", r.result);
+}
+
+/// A directory with the download files the build serves (the same bytes
+/// as `scripts/fetch-data.sh` writes), for [`super::native::DirIo`].
+fn data_dir(name: &str) -> std::path::PathBuf {
+    let root = std::env::temp_dir().join(format!("spindle-test-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(root.join("data")).unwrap();
+    let body: Vec<u8> = (0..16 * 1024).map(crate::core::io::fetch_byte).collect();
+    std::fs::write(root.join("data/fetch-16k.bin"), body).unwrap();
+    root
+}
+
+#[test]
+fn downloads_are_checked_in_every_mode() {
+    use crate::core::fetch::Fetch;
+    let root = data_dir("fetch");
+    let mut ctx = context(Primes::new(vec![10], None).unwrap(), 2);
+    ctx.workload = Arc::new(Fetch { tasks: 3, kib: 16, latency_ms: 20 });
+    ctx.io = Arc::new(super::native::DirIo { root: root.clone() });
+    for &mode in Mode::ALL {
+        let r = run(mode, &ctx, None);
+        assert_eq!(r.result, "49152 bytes in 3 downloads, every byte checked", "{mode:?}");
+        assert_eq!(r.correct, Some(true), "{mode:?}");
+        assert!(r.tasks.iter().all(|t| t.duration_ms() >= 19.0), "{mode:?}: the latency is waited");
+    }
+    // A wrong byte on "the server" fails the check, in every mode.
+    std::fs::write(root.join("data/fetch-16k.bin"), vec![b'x'; 16 * 1024]).unwrap();
+    for &mode in Mode::ALL {
+        let r = run(mode, &ctx, None);
+        assert_eq!(r.correct, Some(false), "{mode:?}");
+        assert_eq!(r.failures, 3, "{mode:?}");
+        assert!(r.tasks[0].error.as_deref().unwrap_or("").starts_with("byte 0 is 0x78"), "{mode:?}: {:?}", r.tasks[0]);
+    }
+    std::fs::remove_dir_all(root).unwrap();
+}
+
+#[test]
+fn files_are_copied_and_checked_where_the_mode_applies() {
+    use crate::core::files::Files;
+    let root = data_dir("files");
+    let mut ctx = context(Primes::new(vec![10], None).unwrap(), 2);
+    ctx.workload = Arc::new(Files { files: 3, mib: 1 });
+    ctx.io = Arc::new(super::native::DirIo { root: root.clone() });
+    for &mode in Mode::ALL {
+        let r = run(mode, &ctx, None);
+        if ctx.workload.unsupported(mode).is_some() {
+            assert!(r.result.starts_with("not run"), "{mode:?}");
+            continue;
+        }
+        assert_eq!(r.result, "3145728 bytes copied in 3 files, every byte checked", "{mode:?}");
+        assert_eq!(r.correct, Some(true), "{mode:?}");
+    }
+    let left: Vec<_> = std::fs::read_dir(&root).unwrap().filter_map(Result::ok).map(|e| e.file_name()).collect();
+    assert_eq!(left, vec![std::ffi::OsString::from("data")], "every file and copy was deleted");
+    std::fs::remove_dir_all(root).unwrap();
 }

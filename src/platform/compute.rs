@@ -13,6 +13,7 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
 use super::clock::SharedClock;
 use super::host::BrowserHost;
+use super::io::BrowserIo;
 use crate::core::clock::Clock;
 use crate::core::mode::Mode;
 use crate::core::protocol::{decode, encode, FromWorker, RunRequest, TaskRequest, ToWorker};
@@ -81,12 +82,13 @@ pub fn register() {
             }
             Ok(ToWorker::Task(request)) => {
                 mark_contained();
-                task(&request);
+                wasm_bindgen_futures::spawn_local(task(request));
             }
             Err(error) => post(&FromWorker::Failed { id: None, error }),
         }
     });
     scope().set_onmessage(Some(handler.as_ref().unchecked_ref()));
+    super::io::set_base();
     ON_MESSAGE.with(|h| *h.borrow_mut() = Some(handler));
     // Part of the start-up: pool threads share this instance's compiled code.
     crate::core::workload::warm_up_all();
@@ -119,7 +121,7 @@ fn context(
     switch_ms: f64,
     panic_task: Option<usize>,
 ) -> Result<RunContext, String> {
-    RunContext::build(id, params, workers, switch_ms, panic_task, Arc::new(SharedClock))
+    RunContext::build(id, params, workers, switch_ms, panic_task, Arc::new(SharedClock), Arc::new(BrowserIo))
 }
 
 /// Runs each requested mode in order and reports each as it finishes.
@@ -142,10 +144,10 @@ async fn run(request: RunRequest) {
 }
 
 /// As an isolated worker: one task, its result back by message.
-fn task(request: &TaskRequest) {
+async fn task(request: TaskRequest) {
     match context(&request.workload, &request.params, 1, 0.0, request.panic_task) {
         Ok(ctx) => {
-            let (value, record) = exec::timed_task(&ctx, request.index, request.slot, request.t0);
+            let (value, record) = exec::one_task(&ctx, &BrowserHost, request.index, request.slot, request.t0).await;
             post(&FromWorker::TaskDone { value, record });
         }
         Err(error) => post(&FromWorker::Failed { id: None, error }),

@@ -5,6 +5,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::compute::js_error_text;
+use crate::core::io::Io;
 use crate::exec::{Host, IsolatedReport, LocalFuture, RunContext};
 
 #[wasm_bindgen(inline_js = r#"
@@ -82,5 +83,9 @@ impl Host for BrowserHost {
     fn run_isolated(&self, ctx: &RunContext, t0: f64) -> LocalFuture<'static, Result<IsolatedReport, String>> {
         let ctx = ctx.clone();
         Box::pin(async move { super::isolated::run(&ctx, t0).await })
+    }
+
+    fn io(&self, _: &RunContext, io: &Io) -> LocalFuture<'static, Result<u64, String>> {
+        Box::pin(super::io::perform(io.clone()))
     }
 }

@@ -8,6 +8,7 @@ pub mod compute;
 pub mod env;
 pub mod frames;
 pub mod host;
+pub mod io;
 pub mod isolated;
 pub mod url;
 pub mod worker_client;

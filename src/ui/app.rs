@@ -17,6 +17,7 @@ use crate::exec::{self, RunContext};
 use crate::platform::clock::SharedClock;
 use crate::platform::frames::FrameMeter;
 use crate::platform::host::BrowserHost;
+use crate::platform::io::BrowserIo;
 use crate::platform::worker_client::{ClientEvent, ComputeClient};
 use crate::platform::{env, url};
 
@@ -50,6 +51,7 @@ async fn run_on_page(mode: Mode, request: &RunRequest) -> Result<RunRecord, Stri
         request.switch_ms,
         request.panic_task,
         Arc::new(SharedClock),
+        Arc::new(BrowserIo),
     )?;
     let reference = ctx.workload.reference();
     Ok(exec::run_mode(mode, &ctx, &BrowserHost, reference.as_ref(), request.baseline.as_deref()).await)

@@ -341,3 +341,58 @@ fn mandelbrot_is_checked_against_the_sequential_render_and_drawn() {
     assert!(counts[2].as_u64().unwrap() > 1_000, "the set is black: {counts}");
     assert!(console_errors(&browser).is_empty(), "{:#?}", console_errors(&browser));
 }
+
+/// The tutorial's `requests.get` lesson with real downloads from the test
+/// server: every mode gets every byte right; waiting requests overlap
+/// except sequentially and on the page's own thread.
+#[test]
+fn downloads_are_checked_in_every_mode_and_overlap_except_sequentially() {
+    let (_server, browser) = open(
+        "?workload=fetch&tasks=4&kib=256&latency=250&workers=2&modes=sequential,main,spawn,pool,gil,isolated,async,coop&autorun=1",
+    );
+    let doc = wait_done(&browser, 120);
+    let wall = |mode: &str| run_of(&doc, mode)["wall_ms"].as_f64().unwrap();
+    for mode in ALL_MODES {
+        let run = run_of(&doc, mode);
+        assert_eq!(run["result"], "1048576 bytes in 4 downloads, every byte checked", "{mode}: {run}");
+        assert_eq!(run["correct"], true, "{mode}");
+        assert_eq!(run["checked_against"], "k × size", "{mode}");
+    }
+    assert!(wall("sequential") >= 1000.0, "sequential waits 4 × 250 ms: {}", wall("sequential"));
+    for mode in ["async", "coop", "spawn"] {
+        assert!(wall(mode) < wall("sequential") / 2.0, "{mode} overlaps: {} vs {}", wall(mode), wall("sequential"));
+    }
+    for mode in ["pool", "gil", "isolated"] {
+        assert!(wall(mode) < wall("sequential") * 0.8, "{mode} overlaps on 2 workers: {}", wall(mode));
+    }
+    let main_gap = run_of(&doc, "main")["responsiveness"]["longest_gap_ms"].as_f64().unwrap();
+    assert!(main_gap >= 500.0, "blocking requests on the page's thread freeze it: {main_gap} ms");
+    assert!(console_errors(&browser).is_empty(), "{:#?}", console_errors(&browser));
+}
+
+/// `shutil.copy` in the browser's private file system, in the modes that
+/// can await it; the others are offered disabled with the reason.
+#[test]
+fn files_are_copied_and_checked_in_the_private_file_system() {
+    let (_server, browser) =
+        open("?workload=files&files=3&mib=2&workers=2&modes=sequential,isolated,async,coop&autorun=1");
+    let doc = wait_done(&browser, 120);
+    for mode in ["sequential", "isolated", "async", "coop"] {
+        let run = run_of(&doc, mode);
+        assert_eq!(run["result"], "6291456 bytes copied in 3 files, every byte checked", "{mode}: {run}");
+        assert_eq!(run["correct"], true, "{mode}");
+    }
+    for mode in ["main", "spawn", "pool", "gil"] {
+        let input = browser.wait_for(&format!("#mode-{mode}"), 5);
+        assert!(!input.enabled(), "{mode} is disabled for files");
+    }
+    // Every file and copy was deleted.
+    let left = browser.eval_async(
+        "const done = arguments[0];
+         navigator.storage.getDirectory().then(async (dir) => {
+           const names = []; for await (const name of dir.keys()) names.push(name); done(names);
+         }, (e) => done(String(e)));",
+    );
+    assert_eq!(left, serde_json::json!([]), "OPFS is empty after the run");
+    assert!(console_errors(&browser).is_empty(), "{:#?}", console_errors(&browser));
+}

@@ -126,6 +126,13 @@ impl Browser {
             .unwrap_or_else(|e| panic!("script failed: {e}"))
     }
 
+    /// Runs `script` (a function body that calls `arguments[0]` with its
+    /// result when done) in the page and returns that result.
+    pub fn eval_async(&self, script: &str) -> Value {
+        self.session_call("POST", "/execute/async", Some(json!({ "script": script, "args": [] })))
+            .unwrap_or_else(|e| panic!("script failed: {e}"))
+    }
+
     pub fn find(&self, css: &str) -> Option<Element<'_>> {
         let v = self.session_call("POST", "/element", Some(json!({ "using": "css selector", "value": css }))).ok()?;
         Some(Element { browser: self, id: v[ELEMENT_KEY].as_str()?.to_string() })
