@@ -13,6 +13,7 @@ pub mod mandelbrot;
 pub mod mode;
 pub mod primes;
 pub mod protocol;
+pub mod queue;
 pub mod record;
 pub mod setup;
 pub mod tight_loop;

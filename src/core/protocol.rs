@@ -18,6 +18,9 @@ pub enum ToWorker {
     Run(RunRequest),
     /// To an isolated worker: run one task (times relative to `t0`).
     Task(TaskRequest),
+    /// To an isolated worker running a task that takes items: items other
+    /// workers' tasks put; `last`: no more will come.
+    Items { items: Vec<u64>, last: bool },
     /// Draw the workload's picture, if it has one.
     Picture { workload: String, params: Params },
 }
@@ -62,6 +65,9 @@ pub enum FromWorker {
     ModeDone { id: u64, run: RunRecord },
     /// Every mode of the run finished.
     Finished { id: u64 },
+    /// From an isolated worker: an item its task put, for other workers'
+    /// tasks (one message per item, like `multiprocessing.Queue.put`).
+    Put { item: u64 },
     /// From an isolated worker: one task done.
     TaskDone { value: Option<u64>, record: TaskRecord },
     /// The workload's picture: palette indices, base64url.

@@ -40,6 +40,31 @@ pub trait Workload: Send + Sync {
     fn wait_ms(&self, _index: usize) -> f64 {
         0.0
     }
+    /// One step of task `index`: `Some(value)` when it is done, `None` when
+    /// it waits for other tasks (a consumer for its producers) and must
+    /// let them run before it is called again. A task that waits has one
+    /// slice. Tasks that never wait are done in one step.
+    fn step(&self, index: usize) -> Option<u64> {
+        Some(self.run_task(index))
+    }
+    /// Whether task `index` takes items other tasks put (see
+    /// [`Workload::take_items`]).
+    fn takes_items(&self, _index: usize) -> bool {
+        false
+    }
+    /// Items this instance's tasks put for others, taken out of it:
+    /// isolated workers share no memory and pass them on by message.
+    fn take_items(&self) -> Vec<u64> {
+        Vec::new()
+    }
+    /// Items passed on from other instances; `last`: every task that puts
+    /// items is done, no more will come.
+    fn give_items(&self, _items: &[u64], _last: bool) {}
+    /// How many items the tasks pass to each other in all, for the cost
+    /// of one item.
+    fn items_passed(&self) -> Option<u64> {
+        None
+    }
     /// Real IO task `index` does after its wait (a download, a file copy).
     /// The task's value is then the IO's: the bytes it moved and checked.
     fn io(&self, _index: usize) -> Option<super::io::Io> {
@@ -135,6 +160,7 @@ pub const CATALOGUE: &[WorkloadSpec] = &[
     super::fetch::SPEC,
     super::files::SPEC,
     super::counter::SPEC,
+    super::queue::SPEC,
 ];
 
 /// Warms every workload's hot code: browsers compile wasm in tiers and

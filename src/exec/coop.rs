@@ -79,8 +79,16 @@ impl Executor for Cooperative {
                         worked = true;
                         continue;
                     }
+                    let value = if w.slice_count(i) == 1 {
+                        match w.step(i) {
+                            Some(value) => value,
+                            None => continue, // waits for other tasks: next one
+                        }
+                    } else {
+                        w.run_slice(i, next_slice[i])
+                    };
                     worked = true;
-                    values[i] = values[i].wrapping_add(w.run_slice(i, next_slice[i]));
+                    values[i] = values[i].wrapping_add(value);
                     next_slice[i] += 1;
                     if next_slice[i] >= w.slice_count(i) {
                         let mut rec = record(ctx, i, 0, start, t0);
@@ -109,6 +117,9 @@ impl Executor for Cooperative {
                 })
                 .await;
                 if idle {
+                    if timer.is_none() && pending.iter().all(Option::is_none) {
+                        host.yield_now().await; // only tasks waiting for others
+                    }
                     yields += 1;
                     last_yield = ctx.clock.now_ms();
                 }

@@ -5,7 +5,8 @@
 use rayon::prelude::*;
 
 use super::{
-    block_for, blocking_value, finish_task, maybe_panic, record, Executor, Host, LocalFuture, Run, RunContext,
+    block_for, blocking_value, finish_task, maybe_panic, record, stepped, wait_for_others, Executor, Host, LocalFuture,
+    Run, RunContext,
 };
 use crate::core::gil::Gil;
 
@@ -40,7 +41,17 @@ impl Executor for GilPool {
                     maybe_panic(ctx, i);
                     let mut held_since = clock.now_ms();
                     let mut value = 0u64;
-                    for s in 0..ctx.workload.slice_count(i) {
+                    let slices = ctx.workload.slice_count(i);
+                    if slices == 1 {
+                        // Maybe a task that waits for others (a consumer):
+                        // it lets go of the GIL while it waits.
+                        value = stepped(ctx, i, || {
+                            gil.release();
+                            wait_for_others();
+                            gil.acquire();
+                        });
+                    }
+                    for s in (0..slices).filter(|_| slices > 1) {
                         value = value.wrapping_add(ctx.workload.run_slice(i, s));
                         if gil.maybe_switch(clock.now_ms() - held_since) {
                             held_since = clock.now_ms();

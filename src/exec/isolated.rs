@@ -19,6 +19,9 @@ impl Executor for Isolated {
             run.metrics.insert("message_ms".into(), report.message_ms);
             run.metrics.insert("worker_startup_ms".into(), report.startup_ms);
             run.metrics.insert("workers_replaced".into(), report.replaced as f64);
+            if report.items_passed > 0 {
+                run.metrics.insert("items_by_message".into(), report.items_passed as f64);
+            }
             Ok(run)
         })
     }

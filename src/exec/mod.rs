@@ -66,6 +66,8 @@ pub struct IsolatedReport {
     pub startup_ms: f64,
     /// Workers replaced after a crash.
     pub replaced: usize,
+    /// Items passed from worker to worker by message (a queue).
+    pub items_passed: usize,
 }
 
 /// One task's value (none if it failed) and record.
@@ -191,7 +193,7 @@ pub async fn run_mode(
     let outcome = exec.run(ctx, host, t0).await;
     let wall_ms = ctx.clock.now_ms() - t0;
     let threads = exec.threads(ctx);
-    let run = match outcome {
+    let mut run = match outcome {
         Ok(run) => run,
         Err(error) => {
             return RunRecord {
@@ -208,6 +210,9 @@ pub async fn run_mode(
             }
         }
     };
+    if let Some(items) = ctx.workload.items_passed().filter(|&n| n > 0) {
+        run.metrics.insert("us_per_item".into(), wall_ms * 1e3 / items as f64);
+    }
     let failures = run.tasks.iter().filter(|(v, _)| v.is_none()).count();
     let values: Option<Vec<u64>> = run.tasks.iter().map(|(v, _)| *v).collect();
     let result = match &values {
@@ -277,15 +282,23 @@ pub async fn awaited_task(ctx: &RunContext, host: &dyn Host, index: usize, worke
     maybe_panic(ctx, index);
     let value = match ctx.workload.io(index) {
         Some(io) => host.io(ctx, &io).await,
-        None => Ok(ctx.workload.run_task(index)),
+        None => loop {
+            if let Some(value) = ctx.workload.step(index) {
+                break Ok(value);
+            }
+            // Waiting for other tasks: let the event loop run them (or
+            // deliver the items they sent).
+            host.yield_now().await;
+        },
     };
     finish_task(ctx, index, worker, start, t0, value)
 }
 
-/// Runs task `index` whole on a thread that may block, awaiting only the
-/// IO that cannot block (files): the sequential way, one task at a time.
+/// Runs task `index` whole on a thread that may block, awaiting only what
+/// cannot be blocked on: IO with promises only (files), and items that
+/// arrive by message (a consumer in an isolated worker).
 pub async fn one_task(ctx: &RunContext, host: &dyn Host, index: usize, worker: u32, t0: f64) -> Outcome {
-    if ctx.workload.io(index).is_some_and(|io| io.needs_event_loop()) {
+    if ctx.workload.io(index).is_some_and(|io| io.needs_event_loop()) || ctx.workload.takes_items(index) {
         awaited_task(ctx, host, index, worker, t0).await
     } else {
         timed_task(ctx, index, worker, t0)
@@ -297,7 +310,27 @@ pub async fn one_task(ctx: &RunContext, host: &dyn Host, index: usize, worker: u
 fn blocking_value(ctx: &RunContext, index: usize) -> Result<u64, String> {
     match ctx.workload.io(index) {
         Some(io) => ctx.io.perform(&io),
-        None => Ok(ctx.workload.run_task(index)),
+        None => Ok(stepped(ctx, index, wait_for_others)),
+    }
+}
+
+/// Task `index`'s work, step by step, calling `wait` (normally
+/// [`wait_for_others`]) after each step that waits for other tasks.
+fn stepped(ctx: &RunContext, index: usize, mut wait: impl FnMut()) -> u64 {
+    loop {
+        if let Some(value) = ctx.workload.step(index) {
+            return value;
+        }
+        wait();
+    }
+}
+
+/// Lets other tasks run while this one waits for them: on a pool thread,
+/// run one of the pool's pending tasks here (so consumers that wait
+/// cannot hold every thread while producers queue); elsewhere, yield.
+fn wait_for_others() {
+    if !matches!(rayon::yield_now(), Some(rayon::Yield::Executed)) {
+        std::thread::yield_now();
     }
 }
 

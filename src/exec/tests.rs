@@ -227,3 +227,21 @@ fn files_are_copied_and_checked_where_the_mode_applies() {
     assert_eq!(left, vec![std::ffi::OsString::from("data")], "every file and copy was deleted");
     std::fs::remove_dir_all(root).unwrap();
 }
+
+#[test]
+fn the_queue_loses_nothing_in_any_mode_even_with_fewer_threads_than_consumers() {
+    use crate::core::queue::Queue;
+    // 2 threads, 3 consumers: consumers that wait must not hold every
+    // thread while producers are still queued (the pool runs them inside
+    // the wait; the GIL lets go).
+    for (p, q, c) in [(10, 10, 2), (4, 2_000, 3), (1, 50, 6)] {
+        for &mode in Mode::ALL {
+            let mut ctx = context(Primes::new(vec![10], None).unwrap(), 2);
+            ctx.workload = Arc::new(Queue::new(p, q, c));
+            let r = run(mode, &ctx, None);
+            let n = p * q;
+            assert_eq!(r.result, format!("{n} put, {n} taken: none lost, none taken twice"), "{mode:?} {p}×{q}, {c}");
+            assert_eq!(r.correct, Some(true), "{mode:?}");
+        }
+    }
+}

@@ -17,7 +17,7 @@ use super::io::BrowserIo;
 use crate::core::clock::Clock;
 use crate::core::mode::Mode;
 use crate::core::protocol::{decode, encode, FromWorker, RunRequest, TaskRequest, ToWorker};
-use crate::core::workload::Params;
+use crate::core::workload::{Params, Workload};
 use crate::exec::{self, RunContext};
 
 /// Name of the channel on which any thread of the compute worker reports
@@ -30,6 +30,9 @@ type Handler = Closure<dyn FnMut(MessageEvent)>;
 thread_local! {
     // The message handler lives as long as the worker.
     static ON_MESSAGE: RefCell<Option<Handler>> = const { RefCell::new(None) };
+    // As an isolated worker: the workload of the task it runs, which may
+    // be handed items by message while it runs.
+    static CURRENT: RefCell<Option<Arc<dyn Workload>>> = const { RefCell::new(None) };
     // A crash on this thread is reported by its parent (an isolated worker,
     // a thread of "thread per task"), not broadcast to the page.
     static CONTAINED: Cell<bool> = const { Cell::new(false) };
@@ -80,6 +83,11 @@ pub fn register() {
                     }
                 }
             }
+            Ok(ToWorker::Items { items, last }) => CURRENT.with(|c| {
+                if let Some(work) = &*c.borrow() {
+                    work.give_items(&items, last);
+                }
+            }),
             Ok(ToWorker::Task(request)) => {
                 mark_contained();
                 wasm_bindgen_futures::spawn_local(task(request));
@@ -147,7 +155,14 @@ async fn run(request: RunRequest) {
 async fn task(request: TaskRequest) {
     match context(&request.workload, &request.params, 1, 0.0, request.panic_task) {
         Ok(ctx) => {
+            CURRENT.with(|c| *c.borrow_mut() = Some(ctx.workload.clone()));
             let (value, record) = exec::one_task(&ctx, &BrowserHost, request.index, request.slot, request.t0).await;
+            // What the task put for other workers leaves by message, each
+            // item on its own, before the task is reported done.
+            for item in ctx.workload.take_items() {
+                post(&FromWorker::Put { item });
+            }
+            CURRENT.with(|c| *c.borrow_mut() = None);
             post(&FromWorker::TaskDone { value, record });
         }
         Err(error) => post(&FromWorker::Failed { id: None, error }),

@@ -105,6 +105,63 @@ fn start(slot: usize, generation: u32, events: &Events) -> Result<Slot, String> 
     Ok(Slot { worker, generation, created_ms: SharedClock.now_ms(), busy: None, _handlers: (on_message, on_error) })
 }
 
+/// The page's end of a queue between isolated workers (a pipe and its
+/// feeder): items put by producers' workers wait here until workers run
+/// tasks that take them, then go to one of those by message.
+#[derive(Default)]
+struct Broker {
+    items: Vec<u64>,
+    /// Tasks that put items (all the others) not yet done.
+    producers_left: usize,
+    /// Slots running a task that takes items, and whether they know that
+    /// no more will come.
+    takers: Vec<(usize, bool)>,
+    turn: usize,
+    /// Items received from producers.
+    passed: usize,
+}
+
+impl Broker {
+    fn task_started(&mut self, ctx: &RunContext, slot: usize, index: usize) {
+        if ctx.workload.takes_items(index) {
+            self.takers.push((slot, false));
+        }
+    }
+
+    fn task_ended(&mut self, ctx: &RunContext, slot: usize, index: usize) {
+        if ctx.workload.takes_items(index) {
+            self.takers.retain(|(s, _)| *s != slot);
+        } else {
+            self.producers_left -= 1;
+        }
+    }
+
+    /// Sends what waits to the next taker, round robin, and `last` to every
+    /// taker once all producers are done.
+    fn flush(&mut self, slots: &[Slot]) {
+        if self.takers.is_empty() {
+            return;
+        }
+        let last = self.producers_left == 0;
+        let send = |slot: usize, items: Vec<u64>| {
+            let message = encode(&ToWorker::Items { items, last });
+            let _ = slots[slot].worker.post_message(&JsValue::from_str(&message));
+        };
+        if !self.items.is_empty() {
+            self.turn = (self.turn + 1) % self.takers.len();
+            let (slot, told) = &mut self.takers[self.turn];
+            send(*slot, std::mem::take(&mut self.items));
+            *told |= last;
+        }
+        if last {
+            for (slot, told) in self.takers.iter_mut().filter(|(_, told)| !told) {
+                send(*slot, Vec::new());
+                *told = true;
+            }
+        }
+    }
+}
+
 fn failed(ctx: &RunContext, index: usize, slot: usize, since: f64, t0: f64, why: String) -> Outcome {
     let record = TaskRecord {
         index,
@@ -129,9 +186,12 @@ pub async fn run(ctx: &RunContext, t0: f64) -> Result<IsolatedReport, String> {
     let mut outcomes: Vec<Option<Outcome>> = vec![None; n];
     let (mut next, mut remaining, mut replaced) = (0usize, n, 0usize);
     let (mut message_ms, mut startup_ms) = (Vec::new(), Vec::new());
+    let mut broker =
+        Broker { producers_left: (0..n).filter(|&i| !ctx.workload.takes_items(i)).count(), ..Broker::default() };
 
-    let send_next = |slot: &mut Slot, s: usize, next: &mut usize| {
+    let send_next = |slot: &mut Slot, s: usize, next: &mut usize, broker: &mut Broker| {
         if *next < n {
+            broker.task_started(ctx, s, *next);
             let request = TaskRequest {
                 workload: ctx.workload_id.clone(),
                 params: ctx.params.clone(),
@@ -155,16 +215,22 @@ pub async fn run(ctx: &RunContext, t0: f64) -> Result<IsolatedReport, String> {
             Event::Message(text) => match decode::<FromWorker>(&text) {
                 Ok(FromWorker::Loaded) => {
                     startup_ms.push(SharedClock.now_ms() - slots[s].created_ms);
-                    send_next(&mut slots[s], s, &mut next);
+                    send_next(&mut slots[s], s, &mut next, &mut broker);
+                    None
+                }
+                Ok(FromWorker::Put { item }) => {
+                    broker.items.push(item);
+                    broker.passed += 1;
                     None
                 }
                 Ok(FromWorker::TaskDone { value, record }) => {
                     if let Some((index, sent)) = slots[s].busy.take() {
+                        broker.task_ended(ctx, s, index);
                         message_ms.push((SharedClock.now_ms() - sent) - record.duration_ms());
                         outcomes[index] = Some((value, record));
                         remaining -= 1;
                     }
-                    send_next(&mut slots[s], s, &mut next);
+                    send_next(&mut slots[s], s, &mut next, &mut broker);
                     None
                 }
                 Ok(FromWorker::Failed { error, .. }) => Some(error),
@@ -176,6 +242,7 @@ pub async fn run(ctx: &RunContext, t0: f64) -> Result<IsolatedReport, String> {
         if let Some(why) = crash {
             // Only this worker dies: its task fails, a fresh one takes its place.
             if let Some((index, sent)) = slots[s].busy.take() {
+                broker.task_ended(ctx, s, index);
                 outcomes[index] = Some(failed(ctx, index, s, sent, t0, why));
                 remaining -= 1;
             }
@@ -184,6 +251,7 @@ pub async fn run(ctx: &RunContext, t0: f64) -> Result<IsolatedReport, String> {
                 replaced += 1;
             }
         }
+        broker.flush(&slots);
     }
     drop(slots);
     let mean = |v: &[f64]| {
@@ -198,5 +266,6 @@ pub async fn run(ctx: &RunContext, t0: f64) -> Result<IsolatedReport, String> {
         message_ms: mean(&message_ms),
         startup_ms: mean(&startup_ms),
         replaced,
+        items_passed: broker.passed,
     })
 }

@@ -252,7 +252,8 @@ impl ComputeClient {
             // error event) and restarts the worker.
             FromWorker::Failed { id: None, error } if error.starts_with("panic") => return,
             FromWorker::Failed { id, error } => ClientEvent::RunFailed { id, error },
-            FromWorker::TaskDone { .. } => return,
+            // Only isolated workers send these, to the compute worker.
+            FromWorker::TaskDone { .. } | FromWorker::Put { .. } => return,
             FromWorker::Picture { width, height, pixels } => match crate::core::base64::decode(&pixels) {
                 Ok(pixels) if pixels.len() == (width * height) as usize => {
                     ClientEvent::Picture(Picture { width, height, pixels })

@@ -188,7 +188,8 @@ fn every_mode_gives_the_known_sums_and_the_page_measures_itself() {
     // Cooperative tasks interleave: the last task starts before the first ends.
     let coop = run_of(&doc, "coop")["tasks"].as_array().unwrap();
     assert!(coop[11]["start_ms"].as_f64().unwrap() < coop[0]["end_ms"].as_f64().unwrap());
-    assert!(console_errors(&browser).is_empty(), "{:#?}", console_errors(&browser));
+    let errors = console_errors(&browser);
+    assert!(errors.is_empty(), "{errors:#?}");
 }
 
 /// Also guards a regression: a replaced worker's late error event, left
@@ -339,7 +340,8 @@ fn mandelbrot_is_checked_against_the_sequential_render_and_drawn() {
         .expect("a drawn picture");
     assert_eq!((counts[0].as_u64(), counts[1].as_u64()), (Some(320), Some(240)));
     assert!(counts[2].as_u64().unwrap() > 1_000, "the set is black: {counts}");
-    assert!(console_errors(&browser).is_empty(), "{:#?}", console_errors(&browser));
+    let errors = console_errors(&browser);
+    assert!(errors.is_empty(), "{errors:#?}");
 }
 
 /// The tutorial's `requests.get` lesson with real downloads from the test
@@ -367,7 +369,8 @@ fn downloads_are_checked_in_every_mode_and_overlap_except_sequentially() {
     }
     let main_gap = run_of(&doc, "main")["responsiveness"]["longest_gap_ms"].as_f64().unwrap();
     assert!(main_gap >= 500.0, "blocking requests on the page's thread freeze it: {main_gap} ms");
-    assert!(console_errors(&browser).is_empty(), "{:#?}", console_errors(&browser));
+    let errors = console_errors(&browser);
+    assert!(errors.is_empty(), "{errors:#?}");
 }
 
 /// `shutil.copy` in the browser's private file system, in the modes that
@@ -394,5 +397,25 @@ fn files_are_copied_and_checked_in_the_private_file_system() {
          }, (e) => done(String(e)));",
     );
     assert_eq!(left, serde_json::json!([]), "OPFS is empty after the run");
-    assert!(console_errors(&browser).is_empty(), "{:#?}", console_errors(&browser));
+    let errors = console_errors(&browser);
+    assert!(errors.is_empty(), "{errors:#?}");
+}
+
+/// The tutorial's queue: 10 producers × 10 items, none lost, none taken
+/// twice, in every mode; isolated workers pass every item by message.
+#[test]
+fn the_queue_passes_every_item_once_in_every_mode() {
+    let (_server, browser) = open(
+        "?workload=queue&producers=10&items=200&consumers=3&workers=2&modes=sequential,main,spawn,pool,gil,isolated,async,coop&autorun=1",
+    );
+    let doc = wait_done(&browser, 120);
+    for mode in ALL_MODES {
+        let run = run_of(&doc, mode);
+        assert_eq!(run["result"], "2000 put, 2000 taken: none lost, none taken twice", "{mode}: {run}");
+        assert_eq!(run["correct"], true, "{mode}");
+        assert!(run["metrics"]["us_per_item"].as_f64().unwrap() > 0.0, "{mode}");
+    }
+    assert_eq!(run_of(&doc, "isolated")["metrics"]["items_by_message"], 2000.0);
+    let errors = console_errors(&browser);
+    assert!(errors.is_empty(), "{errors:#?}");
 }

@@ -53,6 +53,12 @@ fn figures(run: &RunRecord) -> Vec<String> {
     if let Some(v) = get("workers_replaced").filter(|&v| v > 0.0) {
         out.push(format!("{v} worker(s) replaced after a crash"));
     }
+    if let Some(v) = get("us_per_item") {
+        out.push(format!("{v:.2} µs per item, start-up included"));
+    }
+    if let Some(v) = get("items_by_message") {
+        out.push(format!("{v} items sent by message"));
+    }
     if let Some(v) = get("switches") {
         out.push(format!("{v} GIL hand-overs (every {} ms)", get("switch_interval_ms").unwrap_or(5.0)));
     }
