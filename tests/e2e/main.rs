@@ -260,17 +260,18 @@ fn the_tight_loop_is_right_in_every_mode() {
 #[test]
 fn timers_overlap_except_sequentially() {
     let (_server, browser) =
-        open("?workload=timers&tasks=4&ms=300&workers=2&modes=sequential,pool,gil,async,coop&autorun=1");
+        open("?workload=timers&tasks=4&ms=300&workers=2&modes=sequential,main,spawn,pool,gil,isolated,async,coop&autorun=1");
     let doc = wait_done(&browser, 60);
     let wall = |mode: &str| run_of(&doc, mode)["wall_ms"].as_f64().unwrap();
-    for mode in ["sequential", "pool", "gil", "async", "coop"] {
+    for mode in ALL_MODES {
         assert_eq!(run_of(&doc, mode)["result"], "1200 ms waited", "{mode}");
         assert_eq!(run_of(&doc, mode)["correct"], true, "{mode}");
     }
     assert!(wall("sequential") >= 1200.0, "sequential waits 4 × 300 ms: {}", wall("sequential"));
     assert!(wall("async") < wall("sequential") / 2.0, "async overlaps: {} vs {}", wall("async"), wall("sequential"));
     assert!(wall("coop") < wall("sequential") / 2.0, "coop overlaps: {}", wall("coop"));
-    for mode in ["pool", "gil"] {
+    assert!(wall("main") >= 1200.0, "the page's thread waits 4 × 300 ms too: {}", wall("main"));
+    for mode in ["pool", "gil", "isolated", "spawn"] {
         assert!(wall(mode) < wall("sequential") * 0.75, "{mode} overlaps on 2 workers: {}", wall(mode));
     }
 }
@@ -279,7 +280,8 @@ fn timers_overlap_except_sequentially() {
 /// loss needs two tasks to interleave.
 #[test]
 fn the_unsynchronised_counter_loses_updates_on_threads_only() {
-    let (_server, browser) = open("?workload=counter&workers=2&modes=sequential,pool,gil&autorun=1");
+    let (_server, browser) =
+        open("?workload=counter&workers=2&modes=sequential,main,spawn,pool,gil,async,coop&autorun=1");
     let mut lost_in_pool = false;
     for attempt in 0..4 {
         if attempt > 0 {
@@ -289,12 +291,12 @@ fn the_unsynchronised_counter_loses_updates_on_threads_only() {
             });
         }
         let doc = wait_done(&browser, 120);
-        for mode in ["sequential", "pool", "gil"] {
+        for mode in ["sequential", "main", "spawn", "pool", "gil", "async", "coop"] {
             let run = run_of(&doc, mode);
             let result = run["result"].as_str().unwrap();
             assert_eq!(run["correct"], true, "{mode}: atomic and mutex exact: {result}");
             assert!(result.contains("atomic 10000000 · mutex 10000000"), "{mode}: {result}");
-            if mode != "pool" {
+            if !["pool", "spawn"].contains(&mode) {
                 assert!(result.contains("(lost 0)"), "{mode} runs one slice at a time: {result}");
             }
         }
