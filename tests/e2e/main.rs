@@ -259,8 +259,9 @@ fn the_tight_loop_is_right_in_every_mode() {
 /// Only "overlapped or not" is asserted, with wide margins.
 #[test]
 fn timers_overlap_except_sequentially() {
-    let (_server, browser) =
-        open("?workload=timers&tasks=4&ms=300&workers=2&modes=sequential,main,spawn,pool,gil,isolated,async,coop&autorun=1");
+    let (_server, browser) = open(
+        "?workload=timers&tasks=4&ms=300&workers=2&modes=sequential,main,spawn,pool,gil,isolated,async,coop&autorun=1",
+    );
     let doc = wait_done(&browser, 60);
     let wall = |mode: &str| run_of(&doc, mode)["wall_ms"].as_f64().unwrap();
     for mode in ALL_MODES {
