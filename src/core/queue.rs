@@ -192,6 +192,11 @@ impl Workload for Queue {
         }
     }
 
+    fn task_result(&self, index: usize, value: u64) -> String {
+        let verb = if self.is_consumer(index) { "took" } else { "put" };
+        format!("{verb} {}", value >> 32)
+    }
+
     fn items_passed(&self) -> Option<u64> {
         Some(self.producers * self.items)
     }
@@ -243,6 +248,7 @@ mod tests {
         assert_eq!(q.answer(&values), q.reference().unwrap().answer);
         assert_eq!(values[10] >> 32, 100, "the first consumer took all");
         assert_eq!(values[11] >> 32, 0);
+        assert_eq!((q.task_result(0, values[0]), q.task_result(10, values[10])), ("put 10".into(), "took 100".into()));
     }
 
     #[test]

@@ -22,6 +22,10 @@ pub trait Workload: Send + Sync {
     fn task_label(&self, index: usize) -> String;
     /// Does task `index`. Pure: the same index always gives the same value.
     fn run_task(&self, index: usize) -> u64;
+    /// Task `index`'s value in words, for the task table.
+    fn task_result(&self, _index: usize, value: u64) -> String {
+        value.to_string()
+    }
     /// The result of the whole work, from the task values in task order.
     fn answer(&self, values: &[u64]) -> String;
     /// How many slices task `index` runs in, for the modes that interleave

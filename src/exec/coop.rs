@@ -92,7 +92,7 @@ impl Executor for Cooperative {
                     next_slice[i] += 1;
                     if next_slice[i] >= w.slice_count(i) {
                         let mut rec = record(ctx, i, 0, start, t0);
-                        rec.result = values[i].to_string();
+                        rec.result = w.task_result(i, values[i]);
                         records[i] = Some((Some(values[i]), rec));
                     }
                     if ctx.clock.now_ms() - last_yield >= BUDGET_MS {

@@ -50,16 +50,17 @@ impl Executor for GilPool {
                             wait_for_others();
                             gil.acquire();
                         });
-                    }
-                    for s in (0..slices).filter(|_| slices > 1) {
-                        value = value.wrapping_add(ctx.workload.run_slice(i, s));
-                        if gil.maybe_switch(clock.now_ms() - held_since) {
-                            held_since = clock.now_ms();
+                    } else {
+                        for s in 0..slices {
+                            value = value.wrapping_add(ctx.workload.run_slice(i, s));
+                            if gil.maybe_switch(clock.now_ms() - held_since) {
+                                held_since = clock.now_ms();
+                            }
                         }
                     }
                     gil.release();
                     let mut rec = record(ctx, i, worker, start, t0);
-                    rec.result = value.to_string();
+                    rec.result = ctx.workload.task_result(i, value);
                     (Some(value), rec)
                 })
                 .collect();

@@ -346,7 +346,7 @@ fn finish_task(
     let mut rec = record(ctx, index, worker, start, t0);
     match value {
         Ok(value) => {
-            rec.result = value.to_string();
+            rec.result = ctx.workload.task_result(index, value);
             (Some(value), rec)
         }
         Err(error) => {
