@@ -5,6 +5,7 @@
 pub mod base64;
 pub mod clock;
 pub mod counter;
+pub mod export;
 pub mod fetch;
 pub mod files;
 pub mod gil;
@@ -16,6 +17,8 @@ pub mod protocol;
 pub mod queue;
 pub mod record;
 pub mod setup;
+pub mod share;
+pub mod stats;
 pub mod tight_loop;
 pub mod timers;
 pub mod workload;

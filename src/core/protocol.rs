@@ -52,6 +52,9 @@ pub struct RunRequest {
     pub panic_task: Option<usize>,
     /// Sequential's answer, to check against when no reference is known.
     pub baseline: Option<String>,
+    /// Which step of the page's plan this is (progress reports carry it).
+    #[serde(default)]
+    pub step: usize,
 }
 
 /// Compute worker → page.
@@ -102,6 +105,7 @@ mod tests {
             switch_ms: 5.0,
             panic_task: None,
             baseline: None,
+            step: 3,
         });
         assert_eq!(decode::<ToWorker>(&encode(&run)).unwrap(), run);
         let failed = FromWorker::Failed { id: None, error: "x".into() };

@@ -6,10 +6,14 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::mode::Mode;
+use super::stats::{AmdahlFit, ModeStats};
 use super::workload::Params;
 
 /// Version of the [`ResultDoc`] format; bump on incompatible changes.
-pub const RESULT_VERSION: u32 = 1;
+/// 1: one run per mode (sessions before repeats). 2: repeats, statistics,
+/// sweep, the setup's query, `cancelled`. A version-1 document still reads
+/// (the new fields default; see `share::upgrade`).
+pub const RESULT_VERSION: u32 = 2;
 
 /// One task as it ran.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -178,14 +182,50 @@ pub struct ResultDoc {
     pub workload: String,
     pub params: Params,
     pub workers: u32,
+    /// The setup as a query string: what "Run here" runs.
+    #[serde(default)]
+    pub setup: String,
+    /// Measured repeats per mode (and worker count).
+    #[serde(default = "one")]
+    pub repeat: u32,
+    /// Whether an unmeasured warm-up round ran first.
+    #[serde(default)]
+    pub warmup: bool,
+    /// Whether the run swept the worker counts 1 … 2 × cores.
+    #[serde(default)]
+    pub sweep: bool,
+    /// Cancel was pressed: only the runs that finished before it are here.
+    #[serde(default)]
+    pub cancelled: bool,
     pub env: EnvInfo,
     pub pool: Option<PoolInfo>,
+    /// The latest run of each mode at `workers`, with its tasks.
     pub runs: Vec<RunRecord>,
+    /// Per mode and worker count, over the measured repeats.
+    #[serde(default)]
+    pub stats: Vec<ModeStats>,
+    /// Sweeps: the Amdahl curve fitted to each mode that uses workers.
+    #[serde(default)]
+    pub amdahl: Vec<AmdahlFit>,
+}
+
+fn one() -> u32 {
+    1
 }
 
 impl ResultDoc {
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("a ResultDoc always serialises")
+    }
+
+    /// The statistics of `mode` at the document's worker count.
+    pub fn stats_of(&self, mode: Mode) -> Option<&ModeStats> {
+        self.stats.iter().find(|s| s.mode == mode && s.workers == self.workers)
+    }
+
+    /// The latest run of `mode`.
+    pub fn run_of(&self, mode: Mode) -> Option<&RunRecord> {
+        self.runs.iter().find(|r| r.mode == mode)
     }
 }
 
@@ -221,6 +261,13 @@ mod tests {
             workload: "primes".into(),
             params: Params::new(),
             workers: 2,
+            setup: "workload=primes".into(),
+            repeat: 1,
+            warmup: false,
+            sweep: false,
+            cancelled: false,
+            stats: vec![],
+            amdahl: vec![],
             env: EnvInfo { cross_origin_isolated: true, ..Default::default() },
             pool: None,
             runs: vec![RunRecord {

@@ -13,7 +13,12 @@ use super::workload::{self, Params, Workload, WorkloadSpec, CATALOGUE};
 pub const MAX_WORKERS: u32 = 64;
 
 /// Keys the setup itself owns; all others belong to the workload.
-const SETUP_KEYS: &[&str] = &["workload", "workers", "modes", "autorun", "switch", "panic"];
+const SETUP_KEYS: &[&str] =
+    &["workload", "workers", "modes", "autorun", "switch", "panic", "repeat", "warmup", "sweep"];
+
+/// Measured repeats per mode (`repeat=`), after the warm-up run.
+pub const REPEATS: std::ops::RangeInclusive<u32> = 1..=20;
+pub const DEFAULT_REPEATS: u32 = 3;
 
 /// GIL switch interval limits, whole ms (CPython's default is 5 ms).
 pub const SWITCH_MS: std::ops::RangeInclusive<u32> = 1..=100;
@@ -31,6 +36,13 @@ pub struct Setup {
     pub switch_ms: u32,
     /// Make this task panic (`panic=`), to show what a crash does per mode.
     pub panic_task: Option<usize>,
+    /// Measured repeats of every mode (`repeat=`).
+    pub repeat: u32,
+    /// Run every mode once, unmeasured, before the repeats (`warmup=0`
+    /// skips it).
+    pub warmup: bool,
+    /// Run at every worker count from 1 to 2 × cores (`sweep=1`).
+    pub sweep: bool,
 }
 
 impl PartialEq for WorkloadSpec {
@@ -61,6 +73,9 @@ impl Setup {
             autorun: false,
             switch_ms: crate::core::gil::DEFAULT_SWITCH_MS as u32,
             panic_task: None,
+            repeat: DEFAULT_REPEATS,
+            warmup: true,
+            sweep: false,
         }
     }
 
@@ -116,11 +131,38 @@ impl Setup {
             }
         }
 
-        match get("autorun") {
-            None => {}
-            Some("1") | Some("true") => setup.autorun = true,
-            Some("0") | Some("false") => {}
-            Some(other) => messages.push(format!("autorun={other:?} is neither 1 nor 0; not running automatically.")),
+        match get("autorun").map(flag) {
+            None | Some(Some(false)) => {}
+            Some(Some(true)) => setup.autorun = true,
+            Some(None) => messages.push(format!(
+                "autorun={:?} is neither 1 nor 0; not running automatically.",
+                get("autorun").unwrap_or_default()
+            )),
+        }
+        match get("sweep").map(flag) {
+            None | Some(Some(false)) => {}
+            Some(Some(true)) => setup.sweep = true,
+            Some(None) => messages.push(format!(
+                "sweep={:?} is neither 1 nor 0; running at one worker count.",
+                get("sweep").unwrap_or_default()
+            )),
+        }
+        match get("warmup").map(flag) {
+            None | Some(Some(true)) => {}
+            Some(Some(false)) => setup.warmup = false,
+            Some(None) => messages
+                .push(format!("warmup={:?} is neither 1 nor 0; warming up first.", get("warmup").unwrap_or_default())),
+        }
+        if let Some(text) = get("repeat") {
+            match text.trim().parse::<u32>() {
+                Ok(k) if REPEATS.contains(&k) => setup.repeat = k,
+                _ => messages.push(format!(
+                    "repeat={text:?} is not a whole number from {} to {}; using {}.",
+                    REPEATS.start(),
+                    REPEATS.end(),
+                    setup.repeat
+                )),
+            }
         }
 
         if let Some(text) = get("switch") {
@@ -178,6 +220,15 @@ impl Setup {
         if let Some(i) = self.panic_task {
             let _ = write!(q, "&panic={i}");
         }
+        if self.repeat != DEFAULT_REPEATS {
+            let _ = write!(q, "&repeat={}", self.repeat);
+        }
+        if !self.warmup {
+            q.push_str("&warmup=0");
+        }
+        if self.sweep {
+            q.push_str("&sweep=1");
+        }
         if self.autorun {
             q.push_str("&autorun=1");
         }
@@ -224,6 +275,23 @@ impl Setup {
         }
     }
 
+    /// Sets the number of measured repeats from the form; a rejected value
+    /// keeps the previous one and returns the message.
+    pub fn with_repeat(&self, text: &str) -> (Setup, Option<String>) {
+        match text.trim().parse::<u32>() {
+            Ok(k) if REPEATS.contains(&k) => (Setup { repeat: k, autorun: false, ..self.clone() }, None),
+            _ => (
+                self.clone(),
+                Some(format!(
+                    "Repeats {text:?} is not a whole number from {} to {}; kept {}.",
+                    REPEATS.start(),
+                    REPEATS.end(),
+                    self.repeat
+                )),
+            ),
+        }
+    }
+
     /// Sets the task to panic from the form (empty: none).
     pub fn with_panic(&self, text: &str) -> (Setup, Option<String>) {
         if text.trim().is_empty() {
@@ -263,6 +331,15 @@ impl Setup {
             }
             _ => self.clone(),
         }
+    }
+}
+
+/// `1`/`true` or `0`/`false`; anything else is `None`.
+fn flag(text: &str) -> Option<bool> {
+    match text.trim() {
+        "1" | "true" => Some(true),
+        "0" | "false" => Some(false),
+        _ => None,
     }
 }
 
@@ -441,6 +518,22 @@ mod tests {
         assert!(m[0].contains("share no memory"), "{m:?}");
         let (s, _) = Setup::from_query("modes=sequential,isolated", 2);
         assert_eq!(s.with_workload("counter").modes, vec![Mode::Sequential]);
+    }
+
+    #[test]
+    fn repeats_warm_up_and_sweep() {
+        let (s, m) = Setup::from_query("", 2);
+        assert!(m.is_empty());
+        assert_eq!((s.repeat, s.warmup, s.sweep), (3, true, false));
+        let (s, m) = Setup::from_query("repeat=5&warmup=0&sweep=1", 2);
+        assert!(m.is_empty(), "{m:?}");
+        assert_eq!((s.repeat, s.warmup, s.sweep), (5, false, true));
+        assert_eq!(Setup::from_query(&s.to_query(), 2).0, s);
+        let (s, m) = Setup::from_query("repeat=0&warmup=2&sweep=yes", 2);
+        assert_eq!((s.repeat, s.warmup, s.sweep), (3, true, false));
+        assert_eq!(m.len(), 3, "{m:?}");
+        let (_, m) = Setup::from_query("repeat=21", 2);
+        assert!(m[0].contains("1 to 20"), "{m:?}");
     }
 
     #[test]

@@ -6,6 +6,8 @@ use crate::core::mode::Mode;
 use crate::core::protocol::RunRequest;
 use crate::core::record::{EnvInfo, PoolInfo, Responsiveness, ResultDoc, RunRecord, RESULT_VERSION};
 use crate::core::setup::{normalise_modes, worker_range, Setup};
+use crate::core::share;
+use crate::core::stats::{self, Measured, PlanStep};
 use crate::core::workload::Picture;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -23,31 +25,44 @@ pub enum PoolStatus {
 pub enum RunStatus {
     Idle,
     Running(Progress),
+    /// Finished, or cancelled with what finished before (`doc.cancelled`).
     Done(ResultDoc),
     Error(String),
 }
 
-/// A run in progress: its modes run one at a time, in order; after each,
-/// the page's responsiveness during it is measured, then the next starts.
+/// A run in progress: the steps of its plan (each one mode at one worker
+/// count) run one at a time, in order; after each, the page's
+/// responsiveness during it is measured, then the next starts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Progress {
+    /// What was asked; each step runs a copy with its mode and workers.
     pub request: RunRequest,
+    /// The setup's worker count (a sweep also runs the others).
     pub workers: u32,
-    pub done: Vec<RunRecord>,
-    /// The mode running now and when it started (page clock, ms).
-    pub current: Option<(Mode, f64)>,
-    /// When the last finished mode started and ended, for the meter.
+    pub setup: Setup,
+    pub plan: Vec<PlanStep>,
+    /// One per finished step, in plan order.
+    pub done: Vec<Measured>,
+    /// When the step running now started (page clock, ms).
+    pub current: Option<f64>,
+    /// When the last finished step started and ended, for the meter.
     pub last_span: Option<(f64, f64)>,
+    /// When Run was pressed, and the latest tick (page clock, ms).
+    pub started_at: f64,
+    pub now: f64,
+    /// Tasks of the current step done so far, and per step.
+    pub tasks_done: usize,
+    pub tasks_per_step: usize,
 }
 
 /// What the page must do next for a run in progress.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Step {
-    /// Start this mode (on the page or in the compute worker).
-    Start(Mode),
-    /// Measure the page's frames during the span of the last mode.
+    /// Start step `index` of the plan (on the page or in the compute worker).
+    Start { index: usize, step: PlanStep },
+    /// Measure the page's frames during the span of the last step.
     Measure { start: f64, end: f64 },
-    /// Every mode is done and measured.
+    /// Every step is done and measured.
     Finish,
 }
 
@@ -57,24 +72,46 @@ impl Progress {
             return None;
         }
         if let (Some(last), Some((start, end))) = (self.done.last(), self.last_span) {
-            if last.responsiveness.is_none() {
+            if last.run.responsiveness.is_none() {
                 return Some(Step::Measure { start, end });
             }
         }
-        match self.request.modes.get(self.done.len()) {
-            Some(&mode) => Some(Step::Start(mode)),
+        match self.plan.get(self.done.len()) {
+            Some(&step) => Some(Step::Start { index: self.done.len(), step }),
             None => Some(Step::Finish),
         }
     }
 
-    /// Sequential's answer, once it ran.
-    pub fn baseline(&self) -> Option<String> {
-        self.done.iter().find(|r| r.mode == Mode::Sequential).map(|r| r.result.clone())
+    /// The step running now (or next), if any is left.
+    pub fn current_step(&self) -> Option<PlanStep> {
+        self.plan.get(self.done.len()).copied()
     }
 
-    /// The request for one mode of this run.
-    pub fn request_for(&self, mode: Mode) -> RunRequest {
-        RunRequest { modes: vec![mode], baseline: self.baseline(), ..self.request.clone() }
+    /// Sequential's answer, once it ran.
+    pub fn baseline(&self) -> Option<String> {
+        self.done.iter().find(|m| m.run.mode == Mode::Sequential).map(|m| m.run.result.clone())
+    }
+
+    /// The request for step `index` of this run.
+    pub fn request_for(&self, index: usize) -> Option<RunRequest> {
+        let step = self.plan.get(index)?;
+        Some(RunRequest {
+            modes: vec![step.mode],
+            workers: step.workers,
+            step: index,
+            baseline: self.baseline(),
+            ..self.request.clone()
+        })
+    }
+
+    /// Tasks done in the whole run so far, and in all.
+    pub fn tasks(&self) -> (usize, usize) {
+        let total = self.tasks_per_step * self.plan.len();
+        ((self.tasks_per_step * self.done.len() + self.tasks_done).min(total), total)
+    }
+
+    pub fn elapsed_ms(&self) -> f64 {
+        (self.now - self.started_at).max(0.0)
     }
 }
 
@@ -103,6 +140,10 @@ pub struct State {
     pub next_run_id: u64,
     /// The latest run's picture, for workloads that draw one.
     pub picture: Option<Picture>,
+    /// A result opened from a share link: measured elsewhere.
+    pub shared: Option<ResultDoc>,
+    /// The latest share link made, and whether its tasks were left out.
+    pub link: Option<share::Link>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -118,40 +159,56 @@ pub enum Action {
     SetSwitch(String),
     /// Task to panic from the form (text; empty for none).
     SetPanic(String),
+    /// Measured repeats from the form (text, validated here).
+    SetRepeat(String),
+    SetWarmup(bool),
+    SetSweep(bool),
     DismissMessages,
     PoolStarting {
         threads: u32,
     },
     PoolReady(PoolInfo),
     PoolFailed(String),
-    /// Run pressed: the setup as it is now becomes the run's request.
+    /// Run (or "Run here") pressed at `at`: the setup as it is now becomes
+    /// the run's plan.
     RunStarted {
-        request: RunRequest,
-        workers: u32,
-    },
-    /// A mode of the run started at `at` (page clock, ms).
-    ModeStarted {
-        id: u64,
-        mode: Mode,
         at: f64,
     },
-    /// A mode finished at `at`.
+    /// Step `index` of the plan started at `at` (page clock, ms).
+    ModeStarted {
+        id: u64,
+        index: usize,
+        at: f64,
+    },
+    /// The current step finished at `at`.
     ModeDone {
         id: u64,
         run: RunRecord,
         at: f64,
     },
-    /// The page's frames during the last mode.
+    /// The page's frames during the last step.
     ModeMeasured {
         id: u64,
         responsiveness: Responsiveness,
     },
-    /// The compute worker crashed during the current mode (a panic in the
-    /// pool); it has been restarted, the run goes on with the next mode.
+    /// The compute worker crashed during the current step (a panic in the
+    /// pool); it has been restarted, the run goes on with the next step.
     ModeCrashed {
         error: String,
         at: f64,
     },
+    /// Tasks of step `step` done so far.
+    TaskProgress {
+        id: u64,
+        step: usize,
+        done: usize,
+    },
+    /// The page's clock while a run is in progress (elapsed time).
+    Tick {
+        at: f64,
+    },
+    /// Cancel pressed: keep what finished, drop the step in flight.
+    Cancel,
     RunFinished {
         id: u64,
     },
@@ -160,17 +217,26 @@ pub enum Action {
         error: String,
     },
     Picture(Picture),
+    /// "Copy link" pressed: make the link for the latest result.
+    MakeLink,
 }
 
 impl State {
-    /// The state at page load: the setup from the URL and the messages
-    /// about what in it was rejected.
-    pub fn new(query: &str, env: EnvInfo) -> State {
+    /// The state at page load: the setup from the URL's query and the
+    /// messages about what in it was rejected; a shared result from its
+    /// fragment (`#result=…`), or why it cannot be read.
+    pub fn new(query: &str, fragment: &str, env: EnvInfo) -> State {
         let (setup, mut messages) = Setup::from_query(query, env.hardware_concurrency);
         let pool = if env.cross_origin_isolated {
             PoolStatus::Starting { threads: setup.workers }
         } else {
             PoolStatus::Unavailable(NOT_ISOLATED.into())
+        };
+        let fragment = fragment.trim_start_matches('#');
+        let shared = if fragment.starts_with(share::FRAGMENT_KEY) {
+            share::decode(fragment).map_err(|e| messages.push(e.to_string())).ok()
+        } else {
+            None
         };
         let mut state = State {
             setup,
@@ -181,6 +247,8 @@ impl State {
             autorun_pending: false,
             next_run_id: 1,
             picture: None,
+            shared,
+            link: None,
         };
         if state.setup.autorun {
             match state.unrunnable_modes() {
@@ -199,6 +267,16 @@ impl State {
     pub fn progress(&self) -> Option<&Progress> {
         match &self.run {
             RunStatus::Running(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    /// The result to show: the finished one, or what a run in progress has
+    /// so far.
+    pub fn result(&self) -> Option<ResultDoc> {
+        match &self.run {
+            RunStatus::Done(doc) => Some(doc.clone()),
+            RunStatus::Running(p) if !p.done.is_empty() => Some(self.document(p, false)),
             _ => None,
         }
     }
@@ -228,7 +306,7 @@ impl State {
         self.unrunnable_modes()
     }
 
-    /// The request Run sends now.
+    /// The request Run sends now (each step runs a copy of it).
     pub fn run_request(&self) -> RunRequest {
         RunRequest {
             id: self.next_run_id,
@@ -239,7 +317,14 @@ impl State {
             switch_ms: self.setup.switch_ms as f64,
             panic_task: self.setup.panic_task,
             baseline: None,
+            step: 0,
         }
+    }
+
+    /// The steps Run makes now.
+    pub fn run_plan(&self) -> Vec<PlanStep> {
+        let sweep_to = self.setup.sweep.then(|| *worker_range(self.env.hardware_concurrency).end());
+        stats::plan(&self.setup.modes, self.setup.workers, self.setup.repeat, self.setup.warmup, sweep_to)
     }
 
     pub fn pool_info(&self) -> Option<PoolInfo> {
@@ -254,6 +339,40 @@ impl State {
         match &mut self.run {
             RunStatus::Running(p) if p.request.id == id => Some(p),
             _ => None,
+        }
+    }
+
+    /// The result document of a run from what it has measured: the latest
+    /// run of each mode at the setup's worker count (measured repeats before
+    /// the warm-up), statistics over the measured repeats, and for a sweep
+    /// the fitted Amdahl curves.
+    pub fn document(&self, p: &Progress, cancelled: bool) -> ResultDoc {
+        let latest = |mode: Mode| {
+            let of_mode = || p.done.iter().rev().filter(move |m| m.step.mode == mode);
+            of_mode()
+                .find(|m| m.step.workers == p.workers && !m.step.warmup)
+                .or_else(|| of_mode().find(|m| m.step.workers == p.workers))
+                .or_else(|| of_mode().next())
+                .map(|m| m.run.clone())
+        };
+        let stats = stats::summarise(&p.done);
+        let amdahl = if p.setup.sweep { stats::fit_all(&stats, self.env.hardware_concurrency) } else { Vec::new() };
+        ResultDoc {
+            version: RESULT_VERSION,
+            spindle: env!("CARGO_PKG_VERSION").to_string(),
+            workload: p.request.workload.clone(),
+            params: p.request.params.clone(),
+            workers: p.workers,
+            setup: Setup { autorun: false, ..p.setup.clone() }.to_query(),
+            repeat: p.setup.repeat,
+            warmup: p.setup.warmup,
+            sweep: p.setup.sweep,
+            cancelled,
+            env: self.env.clone(),
+            pool: self.pool_info().filter(|info| info.threads == p.workers),
+            runs: p.request.modes.iter().filter_map(|&m| latest(m)).collect(),
+            stats,
+            amdahl,
         }
     }
 
@@ -301,6 +420,19 @@ impl State {
                 self.setup = setup;
                 self.messages.extend(message);
             }
+            Action::SetRepeat(text) => {
+                let (setup, message) = self.setup.with_repeat(&text);
+                self.setup = setup;
+                self.messages.extend(message);
+            }
+            Action::SetWarmup(on) => {
+                self.setup.warmup = on;
+                self.setup.autorun = false;
+            }
+            Action::SetSweep(on) => {
+                self.setup.sweep = on;
+                self.setup.autorun = false;
+            }
             Action::DismissMessages => self.messages.clear(),
             Action::PoolStarting { threads } => {
                 if !matches!(self.pool, PoolStatus::Unavailable(_)) {
@@ -315,53 +447,78 @@ impl State {
                 }
             }
             Action::Picture(picture) => self.picture = Some(picture),
-            Action::RunStarted { request, workers } => {
+            Action::RunStarted { at } if self.cannot_run().is_none() => {
+                let request = self.run_request();
                 self.picture = None;
+                self.link = None;
                 self.next_run_id = request.id + 1;
                 self.autorun_pending = false;
-                self.run =
-                    RunStatus::Running(Progress { request, workers, done: Vec::new(), current: None, last_span: None });
+                self.run = RunStatus::Running(Progress {
+                    workers: self.setup.workers,
+                    setup: self.setup.clone(),
+                    plan: self.run_plan(),
+                    request,
+                    done: Vec::new(),
+                    current: None,
+                    last_span: None,
+                    started_at: at,
+                    now: at,
+                    tasks_done: 0,
+                    tasks_per_step: self.setup.build().task_count(),
+                });
             }
-            Action::ModeStarted { id, mode, at } => {
-                if let Some(p) = self.running(id) {
-                    p.current = Some((mode, at));
+            Action::RunStarted { .. } => {}
+            Action::ModeStarted { id, index, at } => {
+                if let Some(p) = self.running(id).filter(|p| p.done.len() == index) {
+                    p.current = Some(at);
+                    p.tasks_done = 0;
                 }
             }
             Action::ModeDone { id, run, at } => {
                 if let Some(p) = self.running(id) {
-                    if p.current.is_some_and(|(m, _)| m == run.mode) {
-                        let (_, start) = p.current.take().expect("checked");
-                        p.last_span = Some((start, at));
-                        p.done.push(run);
+                    match (p.current.take(), p.current_step()) {
+                        (Some(start), Some(step)) if step.mode == run.mode => {
+                            p.last_span = Some((start, at));
+                            p.tasks_done = 0;
+                            p.done.push(Measured { step, run });
+                        }
+                        (current, _) => p.current = current,
                     }
                 }
             }
             Action::ModeMeasured { id, responsiveness } => {
-                if let Some(run) = self.running(id).and_then(|p| p.done.last_mut()) {
-                    run.responsiveness.get_or_insert(responsiveness);
+                if let Some(m) = self.running(id).and_then(|p| p.done.last_mut()) {
+                    m.run.responsiveness.get_or_insert(responsiveness);
                 }
             }
             Action::ModeCrashed { error, at } => {
                 if let RunStatus::Running(p) = &mut self.run {
-                    if let Some((mode, start)) = p.current.take() {
+                    if let (Some(start), Some(step)) = (p.current.take(), p.current_step()) {
                         p.last_span = Some((start, at));
-                        p.done.push(crashed_run(mode, p, error, at - start));
+                        let run = crashed_run(step, error, at - start);
+                        p.done.push(Measured { step, run });
                     }
                 }
             }
+            Action::TaskProgress { id, step, done } => {
+                if let Some(p) = self.running(id).filter(|p| p.current.is_some() && p.done.len() == step) {
+                    p.tasks_done = p.tasks_done.max(done);
+                }
+            }
+            Action::Tick { at } => {
+                if let RunStatus::Running(p) = &mut self.run {
+                    p.now = p.now.max(at);
+                }
+            }
+            Action::Cancel => {
+                if let Some(p) = self.progress() {
+                    let doc = self.document(p, true);
+                    self.run = RunStatus::Done(doc);
+                }
+            }
             Action::RunFinished { id } => {
-                let (env, pool) = (self.env.clone(), self.pool_info());
-                if let Some(p) = self.running(id) {
-                    let doc = ResultDoc {
-                        version: RESULT_VERSION,
-                        spindle: env!("CARGO_PKG_VERSION").to_string(),
-                        workload: p.request.workload.clone(),
-                        params: p.request.params.clone(),
-                        workers: p.workers,
-                        env,
-                        pool,
-                        runs: p.done.clone(),
-                    };
+                if let Some(p) = self.progress().filter(|p| p.request.id == id) {
+                    let doc = self.document(p, false);
                     self.run = RunStatus::Done(doc);
                 }
             }
@@ -377,16 +534,21 @@ impl State {
                     self.messages.push(error);
                 }
             }
+            Action::MakeLink => {
+                if let RunStatus::Done(doc) = &self.run {
+                    self.link = Some(share::encode(doc));
+                }
+            }
         }
         self
     }
 }
 
 /// The record of a mode whose worker crashed: no tasks came back.
-fn crashed_run(mode: Mode, p: &Progress, error: String, wall_ms: f64) -> RunRecord {
+fn crashed_run(step: PlanStep, error: String, wall_ms: f64) -> RunRecord {
     RunRecord {
-        mode,
-        threads: if mode.uses_workers() { p.workers } else { 1 },
+        mode: step.mode,
+        threads: if step.mode.uses_workers() { step.workers } else { 1 },
         wall_ms,
         result: format!("crashed: {error}"),
         correct: Some(false),
@@ -433,94 +595,179 @@ mod tests {
 
     const FLUID: Responsiveness = Responsiveness { longest_gap_ms: 17.0, gaps_over_50ms: 0, frames: 30 };
 
+    fn started(query: &str) -> (State, u64) {
+        let s = State::new(query, "", env(true));
+        let id = s.next_run_id;
+        (s.apply(Action::RunStarted { at: 0.0 }), id)
+    }
+
+    /// Runs every remaining step with `wall(step)` as its time.
+    fn run_all(mut s: State, id: u64, wall: impl Fn(PlanStep) -> f64) -> State {
+        let mut t = 0.0;
+        loop {
+            match s.progress().unwrap().next_step() {
+                Some(Step::Start { index, step }) => {
+                    s = s.apply(Action::ModeStarted { id, index, at: t });
+                    assert_eq!(s.progress().unwrap().next_step(), None, "one step at a time");
+                    // A stale message from another run changes nothing.
+                    s = s.apply(Action::ModeDone { id: 999, run: record(step.mode), at: t + 5.0 });
+                    let mut run = record(step.mode);
+                    run.wall_ms = wall(step);
+                    s = s.apply(Action::ModeDone { id, run, at: t + 10.0 });
+                    assert_eq!(s.progress().unwrap().next_step(), Some(Step::Measure { start: t, end: t + 10.0 }));
+                }
+                Some(Step::Measure { .. }) => s = s.apply(Action::ModeMeasured { id, responsiveness: FLUID }),
+                Some(Step::Finish) => return s.apply(Action::RunFinished { id }),
+                None => panic!("stuck"),
+            }
+            t += 20.0;
+        }
+    }
+
     #[test]
-    fn a_run_steps_through_its_modes_then_finishes_with_a_complete_document() {
-        let s = State::new("workers=2&autorun=1&modes=sequential,main,pool", env(true));
+    fn a_run_warms_up_repeats_then_finishes_with_statistics() {
+        let s = State::new("workers=2&autorun=1&modes=sequential,main,pool", "", env(true));
         assert!(s.autorun_pending);
         assert_eq!(s.pool, PoolStatus::Starting { threads: 2 });
         let info = PoolInfo { threads: 2, startup_ms: 60.0, worker_ready_ms: 150.0 };
         let s = s.apply(Action::PoolReady(info));
         assert_eq!(s.cannot_run(), None);
-        let request = s.run_request();
-        let id = request.id;
-        let mut s = s.apply(Action::RunStarted { request, workers: 2 });
+        let id = s.next_run_id;
+        let s = s.apply(Action::RunStarted { at: 0.0 });
         assert!(!s.autorun_pending);
         assert_eq!(s.run.name(), "running");
         assert!(s.cannot_run().is_some());
-        let mut t = 0.0;
-        for mode in [Mode::Sequential, Mode::Main, Mode::Pool] {
-            assert_eq!(s.progress().unwrap().next_step(), Some(Step::Start(mode)));
-            s = s.apply(Action::ModeStarted { id, mode, at: t });
-            assert_eq!(s.progress().unwrap().next_step(), None, "one mode at a time");
-            // A stale message from another run changes nothing.
-            s = s.apply(Action::ModeDone { id: 999, run: record(mode), at: t + 5.0 });
-            s = s.apply(Action::ModeDone { id, run: record(mode), at: t + 10.0 });
-            assert_eq!(s.progress().unwrap().next_step(), Some(Step::Measure { start: t, end: t + 10.0 }));
-            s = s.apply(Action::ModeMeasured { id, responsiveness: FLUID });
-            t += 20.0;
-        }
-        assert_eq!(s.progress().unwrap().next_step(), Some(Step::Finish));
-        let s = s.apply(Action::RunFinished { id });
-        match &s.run {
-            RunStatus::Done(doc) => {
-                assert_eq!(doc.runs.len(), 3);
-                assert!(doc.runs.iter().all(|r| r.responsiveness == Some(FLUID)));
-                assert_eq!(doc.workers, 2);
-                assert_eq!(doc.pool, Some(info));
-                assert_eq!(doc.workload, "primes");
-            }
-            other => panic!("not done: {other:?}"),
-        }
+        assert_eq!(s.progress().unwrap().plan.len(), 3 * 4, "warm-up + 3 repeats of 3 modes");
+        let s = run_all(s, id, |step| match (step.warmup, step.mode) {
+            (true, _) => 500.0,
+            (_, Mode::Pool) => 40.0,
+            _ => 100.0,
+        });
+        let RunStatus::Done(doc) = &s.run else { panic!("not done: {:?}", s.run) };
+        assert_eq!(doc.runs.len(), 3);
+        assert!(doc.runs.iter().all(|r| r.responsiveness == Some(FLUID)));
+        assert_eq!((doc.workers, doc.repeat, doc.warmup, doc.cancelled), (2, 3, true, false));
+        assert_eq!(doc.pool, Some(info));
+        assert_eq!(doc.workload, "primes");
+        let pool = doc.stats_of(Mode::Pool).unwrap();
+        assert_eq!((pool.walls_ms.len(), pool.median_ms, pool.warmup_ms), (3, 40.0, Some(500.0)));
+        assert_eq!(pool.speedup, Some(2.5));
+        assert_eq!(pool.efficiency, Some(2.5), "record() says 1 thread");
+        assert!(doc.setup.contains("modes=sequential,main,pool") && !doc.setup.contains("autorun"));
         assert_eq!(s.next_run_id, id + 1);
     }
 
     #[test]
+    fn a_sweep_runs_every_worker_count_and_fits_amdahl() {
+        let (s, id) = started("modes=sequential,pool&sweep=1&repeat=1&warmup=0");
+        let plan = &s.progress().unwrap().plan;
+        assert_eq!(plan.iter().map(|p| p.workers).max(), Some(4), "1 … 2 × cores");
+        assert_eq!(plan.len(), 8);
+        let s = run_all(s, id, |step| match step.mode {
+            Mode::Pool => 100.0 * (0.2 + 0.8 / f64::from(step.workers.min(2))),
+            _ => 100.0,
+        });
+        let RunStatus::Done(doc) = &s.run else { panic!() };
+        assert!(doc.sweep);
+        assert_eq!(doc.stats.len(), 8);
+        assert_eq!(doc.amdahl.len(), 1);
+        assert!((doc.amdahl[0].serial_fraction - 0.2).abs() < 1e-6, "{:?}", doc.amdahl);
+        assert_eq!(doc.runs.len(), 2, "latest run of each mode at the setup's count");
+    }
+
+    #[test]
+    fn progress_counts_tasks_and_time_and_ignores_stale_reports() {
+        let (s, id) = started("bounds=10,20,30&modes=sequential,pool&repeat=1&warmup=0");
+        let s = s.apply(Action::ModeStarted { id, index: 0, at: 0.0 });
+        let s = s.apply(Action::TaskProgress { id, step: 0, done: 2 });
+        let s = s.apply(Action::TaskProgress { id, step: 1, done: 3 });
+        let s = s.apply(Action::TaskProgress { id: 77, step: 0, done: 3 });
+        let s = s.apply(Action::Tick { at: 150.0 });
+        let p = s.progress().unwrap();
+        assert_eq!(p.tasks(), (2, 6));
+        assert_eq!(p.elapsed_ms(), 150.0);
+        let s = s.apply(Action::ModeDone { id, run: record(Mode::Sequential), at: 160.0 });
+        assert_eq!(s.progress().unwrap().tasks(), (3, 6));
+    }
+
+    #[test]
+    fn cancel_keeps_finished_steps_and_says_so() {
+        let (s, id) = started("modes=sequential,pool&repeat=2&warmup=0");
+        let s = s.apply(Action::ModeStarted { id, index: 0, at: 0.0 });
+        let s = s.apply(Action::ModeDone { id, run: record(Mode::Sequential), at: 10.0 });
+        let s = s.apply(Action::ModeMeasured { id, responsiveness: FLUID });
+        let s = s.apply(Action::ModeStarted { id, index: 1, at: 20.0 });
+        let s = s.apply(Action::Cancel);
+        let RunStatus::Done(doc) = &s.run else { panic!() };
+        assert!(doc.cancelled);
+        assert_eq!(doc.runs.len(), 1);
+        assert_eq!(doc.stats.len(), 1);
+        assert!(doc.to_json().contains("\"cancelled\": true"));
+        // The pool's answer, arriving late, changes nothing; Run works again.
+        let s = s.apply(Action::ModeDone { id, run: record(Mode::Pool), at: 30.0 });
+        assert_eq!(s.run.name(), "done");
+        assert_eq!(s.cannot_run(), None);
+        let s = s.apply(Action::MakeLink);
+        assert!(s.link.as_ref().unwrap().fragment.starts_with("result="));
+    }
+
+    #[test]
+    fn a_share_link_opens_as_a_shared_result_and_a_bad_one_says_why() {
+        let (s, id) = started("modes=sequential,pool&repeat=1&warmup=0");
+        let s = run_all(s, id, |_| 10.0).apply(Action::MakeLink);
+        let link = s.link.clone().unwrap();
+        let RunStatus::Done(doc) = &s.run else { panic!() };
+        let opened = State::new(&doc.setup, &format!("#{}", link.fragment), env(true));
+        assert!(opened.messages.is_empty(), "{:?}", opened.messages);
+        assert_eq!(opened.shared.as_ref(), Some(doc));
+        assert_eq!(opened.setup, Setup::from_query(&doc.setup, 2).0);
+        let broken = State::new("", "#result=AQ-garbage", env(true));
+        assert_eq!(broken.shared, None);
+        assert!(broken.messages[0].contains("cannot be opened"), "{:?}", broken.messages);
+        assert!(State::new("", "#results", env(true)).messages.is_empty(), "another anchor is not a link");
+    }
+
+    #[test]
     fn later_modes_are_checked_against_sequential() {
-        let s = State::new("modes=sequential,pool", env(true));
-        let request = s.run_request();
-        let id = request.id;
-        let s = s.apply(Action::RunStarted { request, workers: 2 });
-        assert_eq!(s.progress().unwrap().request_for(Mode::Sequential).baseline, None);
-        let s = s.apply(Action::ModeStarted { id, mode: Mode::Sequential, at: 0.0 });
+        let (s, id) = started("modes=sequential,pool&repeat=1&warmup=0");
+        assert_eq!(s.progress().unwrap().request_for(0).unwrap().baseline, None);
+        let s = s.apply(Action::ModeStarted { id, index: 0, at: 0.0 });
         let s = s.apply(Action::ModeDone { id, run: record(Mode::Sequential), at: 1.0 });
-        let next = s.progress().unwrap().request_for(Mode::Pool);
-        assert_eq!((next.modes, next.baseline), (vec![Mode::Pool], Some("1".to_string())));
+        let next = s.progress().unwrap().request_for(1).unwrap();
+        assert_eq!((next.modes, next.baseline, next.step), (vec![Mode::Pool], Some("1".to_string()), 1));
     }
 
     #[test]
     fn a_crash_fails_the_mode_and_the_run_goes_on() {
-        let s = State::new("modes=pool,isolated&panic=0", env(true));
-        let request = s.run_request();
-        let id = request.id;
-        let s = s.apply(Action::RunStarted { request, workers: 2 });
-        let s = s.apply(Action::ModeStarted { id, mode: Mode::Pool, at: 0.0 });
+        let (s, id) = started("modes=pool,isolated&panic=0&repeat=1&warmup=0");
+        let s = s.apply(Action::ModeStarted { id, index: 0, at: 0.0 });
         let s = s.apply(Action::ModeCrashed { error: "panic: task 0".into(), at: 40.0 });
         let p = s.progress().unwrap();
-        assert_eq!(p.done[0].correct, Some(false));
-        assert!(p.done[0].result.contains("crashed"));
+        assert_eq!(p.done[0].run.correct, Some(false));
+        assert!(p.done[0].run.result.contains("crashed"));
         assert_eq!(p.next_step(), Some(Step::Measure { start: 0.0, end: 40.0 }));
         let s = s.apply(Action::ModeMeasured { id, responsiveness: FLUID });
-        assert_eq!(s.progress().unwrap().next_step(), Some(Step::Start(Mode::Isolated)));
+        assert!(matches!(s.progress().unwrap().next_step(), Some(Step::Start { index: 1, .. })));
     }
 
     #[test]
     fn without_isolation_only_the_page_modes_run() {
-        let s = State::new("autorun=1", env(false));
+        let s = State::new("autorun=1", "", env(false));
         assert!(!s.autorun_pending);
         assert!(s.cannot_run().unwrap().contains("cross-origin isolated"));
         assert!(s.messages.iter().any(|m| m.contains("autorun")));
         let s = s.apply(Action::PoolStarting { threads: 2 });
         assert!(matches!(s.pool, PoolStatus::Unavailable(_)));
-        let s = State::new("modes=main,coop&autorun=1", env(false));
+        let s = State::new("modes=main,coop&autorun=1", "", env(false));
         assert!(s.autorun_pending);
         assert_eq!(s.cannot_run(), None);
+        let s = State::new("", "", env(false)).apply(Action::RunStarted { at: 0.0 });
+        assert_eq!(s.run.name(), "idle", "Run refused when it cannot run");
     }
 
     #[test]
     fn a_failing_worker_ends_the_run_with_an_error() {
-        let s = State::new("", env(true));
-        let request = s.run_request();
-        let s = s.apply(Action::RunStarted { request, workers: 2 });
+        let (s, _) = started("");
         let s = s.apply(Action::PoolFailed("boom".into()));
         assert_eq!(s.run.name(), "error");
         assert!(s.cannot_run().unwrap().contains("boom"));
@@ -528,7 +775,7 @@ mod tests {
 
     #[test]
     fn form_actions_validate() {
-        let s = State::new("", env(true));
+        let s = State::new("", "", env(true));
         let s = s.apply(Action::SetWorkers(9));
         assert_eq!(s.setup.workers, 2);
         assert_eq!(s.messages.len(), 1);
@@ -543,5 +790,9 @@ mod tests {
         let s = s.apply(Action::SetParam { key: "bounds".into(), value: "abc".into() });
         assert_eq!(s.setup.params.get("bounds").unwrap(), "1000000,2000000,3000000");
         assert_eq!(s.messages.len(), 1);
+        let s = s.apply(Action::SetRepeat("0".into())).apply(Action::SetRepeat("5".into()));
+        assert_eq!((s.setup.repeat, s.messages.len()), (5, 2));
+        let s = s.apply(Action::SetSweep(true)).apply(Action::SetWarmup(false));
+        assert!(s.setup.sweep && !s.setup.warmup);
     }
 }

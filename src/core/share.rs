@@ -1,0 +1,443 @@
+//! Share links: a run's whole result in the URL's fragment, so it never
+//! reaches a server and needs no storage.
+//!
+//! `#result=` + base64url(`[LINK_FORMAT]` + zlib(the [`ResultDoc`] as JSON)).
+//! The first byte versions the framing; the document carries its own
+//! `version` (see [`RESULT_VERSION`]). zlib's checksum catches damaged and
+//! tampered links; everything decoded is checked before the page uses it.
+
+use std::fmt;
+
+use super::mode::Mode;
+use super::record::{ResultDoc, RESULT_VERSION};
+use super::stats::{self, Measured, PlanStep};
+
+/// The framing of a link (the first byte after base64url decoding).
+pub const LINK_FORMAT: u8 = 1;
+/// What the fragment starts with (after `#`).
+pub const FRAGMENT_KEY: &str = "result=";
+/// Links the page makes stay under this many characters (per-task records
+/// are left out if they would not); browsers take URLs of about 2 MB.
+pub const MAX_LINK_CHARS: usize = 1_000_000;
+/// Longer fragments are refused before decoding.
+pub const MAX_FRAGMENT_CHARS: usize = 2_000_000;
+/// The JSON inside may not inflate to more than this.
+pub const MAX_JSON_BYTES: usize = 32 << 20;
+/// Task records in one document, at most.
+pub const MAX_TASKS: usize = 200_000;
+/// Statistics rows in one document (64 worker counts × 8 modes), at most.
+pub const MAX_STATS: usize = 512;
+
+/// Why a fragment could not be read, in words for the page.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ShareError {
+    /// The fragment is not a result link at all (another anchor).
+    NotALink,
+    Empty,
+    TooLong {
+        chars: usize,
+    },
+    NotBase64(String),
+    /// A framing this page does not know (newer, or not Spindle's).
+    Format(u8),
+    /// The compressed data is cut short or altered.
+    Damaged(String),
+    /// It inflates to more than [`MAX_JSON_BYTES`].
+    TooLarge,
+    NotAResult(String),
+    /// Made by a newer Spindle whose document this page cannot read.
+    NewerResult(u32),
+    /// Readable but not believable (counts past the limits, …).
+    Implausible(String),
+}
+
+impl fmt::Display for ShareError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let lead = "This share link cannot be opened";
+        match self {
+            ShareError::NotALink => write!(f, "{lead}: its fragment does not start with #{FRAGMENT_KEY}."),
+            ShareError::Empty => write!(f, "{lead}: it carries no result (the part after #{FRAGMENT_KEY} is empty)."),
+            ShareError::TooLong { chars } => {
+                write!(f, "{lead}: it is {chars} characters long; links up to {MAX_FRAGMENT_CHARS} are read.")
+            }
+            ShareError::NotBase64(e) => write!(f, "{lead}: it was cut or altered ({e})."),
+            ShareError::Format(v) if *v > LINK_FORMAT => write!(
+                f,
+                "{lead}: it was made by a newer Spindle (link format {v}; this page reads format {LINK_FORMAT}). \
+                 Open it with the Spindle that made it."
+            ),
+            ShareError::Format(v) => write!(f, "{lead}: link format {v} is not one Spindle ever made."),
+            ShareError::Damaged(e) => write!(f, "{lead}: it is damaged: the data was cut short or altered ({e})."),
+            ShareError::TooLarge => write!(f, "{lead}: it unpacks to more than {} MiB.", MAX_JSON_BYTES >> 20),
+            ShareError::NotAResult(e) => write!(f, "{lead}: it holds no Spindle result ({e})."),
+            ShareError::NewerResult(v) => write!(
+                f,
+                "{lead}: its result is in format {v}, made by a newer Spindle; this page reads formats 1 to \
+                 {RESULT_VERSION}."
+            ),
+            ShareError::Implausible(e) => write!(f, "{lead}: its contents are not plausible ({e})."),
+        }
+    }
+}
+
+/// A link's fragment, and whether per-task records had to be left out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Link {
+    /// `result=…`, without the `#`.
+    pub fragment: String,
+    pub tasks_left_out: bool,
+}
+
+/// The fragment for `doc`. Without its per-task records if the link would
+/// otherwise pass [`MAX_LINK_CHARS`].
+pub fn encode(doc: &ResultDoc) -> Link {
+    let fragment = pack(doc);
+    if fragment.len() <= MAX_LINK_CHARS {
+        return Link { fragment, tasks_left_out: false };
+    }
+    let mut lean = doc.clone();
+    for run in &mut lean.runs {
+        run.tasks.clear();
+    }
+    Link { fragment: pack(&lean), tasks_left_out: true }
+}
+
+fn pack(doc: &ResultDoc) -> String {
+    let json = serde_json::to_vec(doc).expect("a ResultDoc always serialises");
+    let mut bytes = vec![LINK_FORMAT];
+    bytes.extend(miniz_oxide::deflate::compress_to_vec_zlib(&json, 9));
+    format!("{FRAGMENT_KEY}{}", super::base64::encode(&bytes))
+}
+
+/// Reads a fragment (with or without `#`), upgrades an older document to
+/// the current format and checks it.
+///
+/// # Errors
+/// Anything that is not an intact, plausible result, in words.
+pub fn decode(fragment: &str) -> Result<ResultDoc, ShareError> {
+    let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+    let text = fragment.strip_prefix(FRAGMENT_KEY).ok_or(ShareError::NotALink)?;
+    if text.is_empty() {
+        return Err(ShareError::Empty);
+    }
+    if fragment.len() > MAX_FRAGMENT_CHARS {
+        return Err(ShareError::TooLong { chars: fragment.len() });
+    }
+    let bytes = super::base64::decode(text).map_err(ShareError::NotBase64)?;
+    let (&format, packed) = bytes.split_first().ok_or(ShareError::Empty)?;
+    if format != LINK_FORMAT {
+        return Err(ShareError::Format(format));
+    }
+    let json = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(packed, MAX_JSON_BYTES).map_err(|e| match e
+        .status
+    {
+        miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLarge,
+        status => ShareError::Damaged(format!("{status:?}")),
+    })?;
+    let value: serde_json::Value =
+        serde_json::from_slice(&json).map_err(|e| ShareError::NotAResult(format!("not JSON: {e}")))?;
+    let version = value.get("version").and_then(serde_json::Value::as_u64).unwrap_or(0);
+    if version > u64::from(RESULT_VERSION) {
+        return Err(ShareError::NewerResult(u32::try_from(version).unwrap_or(u32::MAX)));
+    }
+    if version == 0 {
+        return Err(ShareError::NotAResult("no format version".into()));
+    }
+    let doc: ResultDoc = serde_json::from_value(value).map_err(|e| ShareError::NotAResult(e.to_string()))?;
+    let doc = upgrade(doc);
+    check(&doc)?;
+    Ok(doc)
+}
+
+/// A document of an older format, brought to the current one. Version 1
+/// had one run per mode and no statistics: each run becomes one measured
+/// repeat, and the setup is rebuilt from its fields.
+pub fn upgrade(mut doc: ResultDoc) -> ResultDoc {
+    if doc.version < 2 {
+        let measured: Vec<Measured> = doc
+            .runs
+            .iter()
+            .map(|run| Measured {
+                step: PlanStep { mode: run.mode, workers: doc.workers, round: 0, warmup: false },
+                run: run.clone(),
+            })
+            .collect();
+        doc.stats = stats::summarise(&measured);
+        doc.repeat = 1;
+        doc.warmup = false;
+        if doc.setup.is_empty() {
+            let mut setup = format!("workload={}", doc.workload);
+            for (key, value) in &doc.params {
+                setup.push_str(&format!("&{key}={value}"));
+            }
+            let modes: Vec<&str> = doc.runs.iter().map(|r| r.mode.id()).collect();
+            setup.push_str(&format!("&workers={}&modes={}&repeat=1&warmup=0", doc.workers, modes.join(",")));
+            doc.setup = setup;
+        }
+        doc.version = RESULT_VERSION;
+    }
+    doc
+}
+
+fn check(doc: &ResultDoc) -> Result<(), ShareError> {
+    let implausible = |what: String| Err(ShareError::Implausible(what));
+    let tasks: usize = doc.runs.iter().map(|r| r.tasks.len()).sum();
+    if tasks > MAX_TASKS {
+        return implausible(format!("{tasks} task records; at most {MAX_TASKS}"));
+    }
+    if doc.runs.len() > Mode::ALL.len() {
+        return implausible(format!("{} runs; one per mode at most", doc.runs.len()));
+    }
+    if doc.stats.len() > MAX_STATS {
+        return implausible(format!("{} statistics rows; at most {MAX_STATS}", doc.stats.len()));
+    }
+    let times = doc
+        .runs
+        .iter()
+        .flat_map(|r| std::iter::once(r.wall_ms).chain(r.tasks.iter().flat_map(|t| [t.start_ms, t.end_ms])));
+    let stat_times = doc.stats.iter().flat_map(|s| s.walls_ms.iter().copied().chain([s.median_ms]));
+    if times.chain(stat_times).any(|t| !(0.0..=1e9).contains(&t)) {
+        return implausible("a time below 0 or above 11 days".into());
+    }
+    if !(1..=crate::core::setup::MAX_WORKERS).contains(&doc.workers) {
+        return implausible(format!("{} workers", doc.workers));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::core::record::{EnvInfo, PoolInfo, Responsiveness, RunRecord, TaskRecord};
+    use crate::core::stats::{fit_all, plan, summarise};
+
+    fn task(index: usize, worker: u32, start_ms: f64, end_ms: f64) -> TaskRecord {
+        TaskRecord { index, label: format!("task {index}"), worker, start_ms, end_ms, result: "7".into(), error: None }
+    }
+
+    fn doc_with(runs: Vec<RunRecord>) -> ResultDoc {
+        let measured: Vec<Measured> = runs
+            .iter()
+            .flat_map(|r| plan(&[r.mode], 2, 2, true, None).into_iter().map(|step| Measured { step, run: r.clone() }))
+            .collect();
+        let stats = summarise(&measured);
+        ResultDoc {
+            version: RESULT_VERSION,
+            spindle: "0.1.0".into(),
+            workload: "primes".into(),
+            params: [("bounds".to_string(), "1000,2000".to_string())].into(),
+            workers: 2,
+            setup: "workload=primes&bounds=1000,2000&workers=2&modes=sequential,pool".into(),
+            repeat: 2,
+            warmup: true,
+            sweep: false,
+            cancelled: false,
+            env: EnvInfo {
+                cross_origin_isolated: true,
+                shared_array_buffer: true,
+                hardware_concurrency: 2,
+                user_agent: "HeadlessChrome/156.0".into(),
+            },
+            pool: Some(PoolInfo { threads: 2, startup_ms: 41.5, worker_ready_ms: 120.25 }),
+            amdahl: fit_all(&stats, 2),
+            stats,
+            runs,
+        }
+    }
+
+    fn sample() -> ResultDoc {
+        let run = |mode, wall_ms, tasks| RunRecord {
+            mode,
+            threads: 2,
+            wall_ms,
+            result: "76127,304162".into(),
+            correct: Some(true),
+            checked_against: "known answers".into(),
+            tasks,
+            failures: 0,
+            metrics: BTreeMap::from([("message_ms".to_string(), 0.125)]),
+            responsiveness: Some(Responsiveness { longest_gap_ms: 16.7, gaps_over_50ms: 0, frames: 12 }),
+        };
+        doc_with(vec![
+            run(Mode::Sequential, 10.123456789, vec![task(0, 0, 0.0, 4.5), task(1, 0, 4.5, 10.1)]),
+            run(Mode::Pool, 5.5, vec![task(0, 0, 0.1, 4.5), task(1, 1, 0.2, 5.4)]),
+        ])
+    }
+
+    #[test]
+    fn a_result_round_trips_through_a_link() {
+        let doc = sample();
+        let link = encode(&doc);
+        assert!(!link.tasks_left_out);
+        assert!(link.fragment.starts_with("result=A"), "format byte 1 first: {}", link.fragment);
+        assert!(link.fragment.bytes().all(|b| b.is_ascii_alphanumeric() || b"=-_".contains(&b)));
+        assert_eq!(decode(&format!("#{}", link.fragment)).unwrap(), doc);
+        assert_eq!(decode(&link.fragment).unwrap(), doc);
+    }
+
+    #[test]
+    fn a_version_1_result_still_opens_with_statistics_rebuilt() {
+        // As session 1 and 2 pages published it: no setup, no stats.
+        let v1 = r#"{"version":1,"spindle":"0.1.0","workload":"primes","params":{"bounds":"1000"},"workers":2,
+            "env":{"crossOriginIsolated":true,"sharedArrayBuffer":true,"hardwareConcurrency":2,"userAgent":"x"},
+            "pool":null,"runs":[
+            {"mode":"sequential","threads":1,"wall_ms":8.0,"result":"76127","correct":true,"checked_against":"known answers","tasks":[]},
+            {"mode":"pool","threads":2,"wall_ms":4.0,"result":"76127","correct":true,"checked_against":"known answers","tasks":[]}]}"#;
+        let mut bytes = vec![LINK_FORMAT];
+        bytes.extend(miniz_oxide::deflate::compress_to_vec_zlib(v1.as_bytes(), 6));
+        let doc = decode(&format!("result={}", crate::core::base64::encode(&bytes))).unwrap();
+        assert_eq!(doc.version, RESULT_VERSION);
+        assert_eq!(doc.setup, "workload=primes&bounds=1000&workers=2&modes=sequential,pool&repeat=1&warmup=0");
+        let pool = doc.stats_of(Mode::Pool).unwrap();
+        assert_eq!((pool.median_ms, pool.speedup), (4.0, Some(2.0)));
+    }
+
+    #[test]
+    fn bad_links_say_why() {
+        let good = encode(&sample()).fragment;
+        let cases: Vec<(String, fn(&ShareError) -> bool)> = vec![
+            ("section-2".into(), |e| *e == ShareError::NotALink),
+            ("result=".into(), |e| *e == ShareError::Empty),
+            ("result=a*b".into(), |e| matches!(e, ShareError::NotBase64(_))),
+            (good[..good.len() / 2].to_string(), |e| matches!(e, ShareError::Damaged(_) | ShareError::NotBase64(_))),
+            ("result=Ag".into(), |e| *e == ShareError::Format(2)),
+            ("result=AA".into(), |e| *e == ShareError::Format(0)),
+            (format!("result={}", "A".repeat(MAX_FRAGMENT_CHARS)), |e| matches!(e, ShareError::TooLong { .. })),
+        ];
+        for (fragment, expected) in cases {
+            let e = decode(&fragment).unwrap_err();
+            assert!(expected(&e), "{fragment:.40}: {e:?}");
+            assert!(e.to_string().starts_with("This share link cannot be opened"), "{e}");
+        }
+        assert!(decode("result=Ag").unwrap_err().to_string().contains("newer Spindle"));
+    }
+
+    /// A link whose JSON was edited, re-packed with a valid checksum.
+    fn repacked(edit: impl FnOnce(&mut serde_json::Value)) -> Result<ResultDoc, ShareError> {
+        let mut value = serde_json::to_value(sample()).unwrap();
+        edit(&mut value);
+        let mut bytes = vec![LINK_FORMAT];
+        bytes.extend(miniz_oxide::deflate::compress_to_vec_zlib(value.to_string().as_bytes(), 6));
+        decode(&format!("result={}", crate::core::base64::encode(&bytes)))
+    }
+
+    #[test]
+    fn tampered_contents_are_refused() {
+        assert!(matches!(repacked(|v| v["version"] = 99.into()), Err(ShareError::NewerResult(99))));
+        assert!(matches!(repacked(|v| v["runs"][0]["mode"] = "warp".into()), Err(ShareError::NotAResult(_))));
+        assert!(matches!(repacked(|v| v["runs"][0]["wall_ms"] = (-5.0).into()), Err(ShareError::Implausible(_))));
+        assert!(matches!(repacked(|v| v["workers"] = 100_000.into()), Err(ShareError::Implausible(_))));
+        assert!(matches!(repacked(|v| v["version"] = "two".into()), Err(ShareError::NotAResult(_))));
+        // A flipped bit in the compressed data fails zlib's checksum.
+        let good = encode(&sample()).fragment;
+        let mut bytes = crate::core::base64::decode(&good[FRAGMENT_KEY.len()..]).unwrap();
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 0x10;
+        let e = decode(&format!("result={}", crate::core::base64::encode(&bytes))).unwrap_err();
+        assert!(matches!(e, ShareError::Damaged(_) | ShareError::NotAResult(_)), "{e:?}");
+    }
+
+    #[test]
+    fn a_bomb_is_refused() {
+        let mut bytes = vec![LINK_FORMAT];
+        bytes.extend(miniz_oxide::deflate::compress_to_vec_zlib(&vec![b' '; MAX_JSON_BYTES + 1], 9));
+        let e = decode(&format!("result={}", crate::core::base64::encode(&bytes))).unwrap_err();
+        assert_eq!(e, ShareError::TooLarge);
+    }
+
+    #[test]
+    fn huge_results_leave_their_tasks_out() {
+        let tasks: Vec<TaskRecord> =
+            (0..40_000).map(|i| task(i, (i % 7) as u32, i as f64 * 1.37, i as f64 * 2.11)).collect();
+        let mut doc = sample();
+        for run in &mut doc.runs {
+            run.tasks = tasks.clone();
+        }
+        let link = encode(&doc);
+        assert!(link.tasks_left_out, "{} chars", link.fragment.len());
+        assert!(link.fragment.len() <= MAX_LINK_CHARS);
+        let back = decode(&link.fragment).unwrap();
+        assert!(back.runs.iter().all(|r| r.tasks.is_empty()));
+        assert_eq!(back.stats, doc.stats);
+    }
+
+    fn arb_task() -> impl Strategy<Value = TaskRecord> {
+        (0usize..5000, any::<String>(), 0u32..64, 0.0f64..1e6, 0.0f64..1e6, any::<String>(), any::<Option<String>>())
+            .prop_map(|(index, label, worker, a, b, result, error)| TaskRecord {
+                index,
+                label,
+                worker,
+                start_ms: a.min(b),
+                end_ms: a.max(b),
+                result,
+                error,
+            })
+    }
+
+    fn arb_run() -> impl Strategy<Value = RunRecord> {
+        (
+            proptest::sample::select(Mode::ALL.to_vec()),
+            1u32..64,
+            0.0f64..1e6,
+            any::<String>(),
+            any::<Option<bool>>(),
+            proptest::collection::vec(arb_task(), 0..20),
+            proptest::collection::btree_map("[a-z_]{1,12}", -1e9f64..1e9, 0..4),
+            proptest::option::of((0.0f64..1e5, 0u32..1000, 0u32..100_000)),
+        )
+            .prop_map(|(mode, threads, wall_ms, result, correct, tasks, metrics, gaps)| RunRecord {
+                mode,
+                threads,
+                wall_ms,
+                result,
+                correct,
+                checked_against: "sequential run".into(),
+                failures: tasks.iter().filter(|t| t.error.is_some()).count(),
+                tasks,
+                metrics,
+                responsiveness: gaps.map(|(longest_gap_ms, gaps_over_50ms, frames)| Responsiveness {
+                    longest_gap_ms,
+                    gaps_over_50ms,
+                    frames,
+                }),
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        #[test]
+        fn any_result_round_trips(runs in proptest::collection::vec(arb_run(), 0..8), cancelled: bool, ua: String) {
+            let mut doc = doc_with(runs);
+            doc.cancelled = cancelled;
+            doc.env.user_agent = ua;
+            let link = encode(&doc);
+            prop_assert_eq!(decode(&link.fragment).unwrap(), doc);
+        }
+
+        #[test]
+        fn any_text_is_refused_or_read_never_panics(text in ".{0,400}") {
+            let _ = decode(&text);
+            let _ = decode(&format!("result={text}"));
+        }
+
+        #[test]
+        fn any_bytes_are_refused_or_read_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
+            let _ = decode(&format!("result={}", crate::core::base64::encode(&bytes)));
+            let mut framed = vec![LINK_FORMAT];
+            framed.extend(&bytes);
+            let _ = decode(&format!("result={}", crate::core::base64::encode(&framed)));
+        }
+
+        #[test]
+        fn any_compressed_json_is_refused_or_read_never_panics(json in "\\{.{0,200}\\}") {
+            let mut framed = vec![LINK_FORMAT];
+            framed.extend(miniz_oxide::deflate::compress_to_vec_zlib(json.as_bytes(), 6));
+            let _ = decode(&format!("result={}", crate::core::base64::encode(&framed)));
+        }
+    }
+}
