@@ -42,6 +42,7 @@ async fn the_pool_runs_in_a_worker_and_every_mode_agrees() {
         workers: 2,
         switch_ms: 5.0,
         panic_task: None,
+        progress: Arc::new(spindle::exec::NoProgress),
     };
     let reference = ctx.workload.reference();
     for mode in [Mode::Sequential, Mode::Pool, Mode::Gil, Mode::Async] {

@@ -31,8 +31,8 @@ pub const SPEC: WorkloadSpec = WorkloadSpec {
     params: &[
         ParamSpec { key: "tasks", label: "Tasks", default: "4", help: "equal tasks, 1 … 256" },
         ParamSpec {
-            key: "repeat",
-            label: "Repeat",
+            key: "passes",
+            label: "Passes",
             default: "1000",
             help: "passes over i < 100,000 per task, 1 … 10,000 (the tutorial: 100, which Rust does in 8 ms)",
         },
@@ -118,10 +118,10 @@ impl Workload for TightLoop {
 fn build(params: &Params) -> Result<Built, SetupError> {
     let work = TightLoop {
         tasks: whole_number(params, "tasks", 4, MAX_TASKS)?,
-        repeat: whole_number(params, "repeat", DEFAULT_REPEAT, MAX_REPEAT)?,
+        repeat: whole_number(params, "passes", DEFAULT_REPEAT, MAX_REPEAT)?,
     };
     let canonical: Params =
-        BTreeMap::from([("tasks".into(), work.tasks.to_string()), ("repeat".into(), work.repeat.to_string())]);
+        BTreeMap::from([("tasks".into(), work.tasks.to_string()), ("passes".into(), work.repeat.to_string())]);
     Ok((Box::new(work), canonical))
 }
 
@@ -145,10 +145,10 @@ mod tests {
 
     #[test]
     fn parameters_are_validated() {
-        let p = |t: &str, r: &str| Params::from([("tasks".into(), t.into()), ("repeat".into(), r.into())]);
+        let p = |t: &str, r: &str| Params::from([("tasks".into(), t.into()), ("passes".into(), r.into())]);
         assert!(build(&p("4", "100")).is_ok());
         assert_eq!(build(&p("0", "100")).err().unwrap().param, Some("tasks"));
-        assert_eq!(build(&p("4", "x")).err().unwrap().param, Some("repeat"));
+        assert_eq!(build(&p("4", "x")).err().unwrap().param, Some("passes"));
         assert!(build(&p("257", "1")).is_err());
     }
 }

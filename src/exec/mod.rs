@@ -55,6 +55,19 @@ pub trait Host {
     fn io(&self, ctx: &RunContext, io: &Io) -> LocalFuture<'static, Result<u64, String>>;
 }
 
+/// Hears of each task as it finishes, on whatever thread ran it (the
+/// page shows tasks done while a mode runs). Must not block.
+pub trait TaskProgress: Send + Sync {
+    fn task_done(&self);
+}
+
+/// For runs nobody watches.
+pub struct NoProgress;
+
+impl TaskProgress for NoProgress {
+    fn task_done(&self) {}
+}
+
 /// What isolated workers report back.
 #[derive(Debug, Clone, PartialEq)]
 pub struct IsolatedReport {
@@ -88,6 +101,8 @@ pub struct RunContext {
     pub switch_ms: f64,
     /// Make this task panic (to show what a crash does in each mode).
     pub panic_task: Option<usize>,
+    /// Told of every finished task.
+    pub progress: Arc<dyn TaskProgress>,
 }
 
 impl RunContext {
@@ -115,7 +130,13 @@ impl RunContext {
             workers,
             switch_ms,
             panic_task,
+            progress: Arc::new(NoProgress),
         })
+    }
+
+    /// The same context, reporting finished tasks to `progress`.
+    pub fn with_progress(self, progress: Arc<dyn TaskProgress>) -> RunContext {
+        RunContext { progress, ..self }
     }
 }
 
@@ -239,8 +260,10 @@ pub async fn run_mode(
     }
 }
 
-/// The record of task `index`, started at `start` (times relative to `t0`).
+/// The record of task `index`, started at `start` (times relative to
+/// `t0`), made as it ends: the task counts as done.
 fn record(ctx: &RunContext, index: usize, worker: u32, start: f64, t0: f64) -> TaskRecord {
+    ctx.progress.task_done();
     TaskRecord {
         index,
         label: ctx.workload.task_label(index),

@@ -19,6 +19,7 @@ pub(crate) fn context(work: Primes, workers: u32) -> RunContext {
         workers,
         switch_ms: crate::core::gil::DEFAULT_SWITCH_MS,
         panic_task: None,
+        progress: Arc::new(NoProgress),
     }
 }
 
@@ -46,6 +47,23 @@ fn every_mode_gives_the_known_answers() {
             r.tasks.iter().all(|t| t.start_ms >= 0.0 && t.end_ms >= t.start_ms && t.end_ms <= r.wall_ms + 1e-6),
             "{mode:?}: task times inside the run"
         );
+    }
+}
+
+#[test]
+fn every_mode_reports_each_finished_task_once() {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    struct Count(AtomicUsize);
+    impl TaskProgress for Count {
+        fn task_done(&self) {
+            self.0.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+    for &mode in Mode::ALL {
+        let count = Arc::new(Count(AtomicUsize::new(0)));
+        let ctx = context(Primes::new(vec![100_000, 200_000], Some(25_000)).unwrap(), 2).with_progress(count.clone());
+        run(mode, &ctx, None);
+        assert_eq!(count.0.load(Ordering::Relaxed), 12, "{mode:?}");
     }
 }
 

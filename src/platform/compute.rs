@@ -136,7 +136,7 @@ fn context(
 async fn run(request: RunRequest) {
     let ctx = match context(&request.workload, &request.params, request.workers, request.switch_ms, request.panic_task)
     {
-        Ok(ctx) => ctx,
+        Ok(ctx) => ctx.with_progress(Arc::new(super::progress::Reporter::new(request.id, request.step))),
         Err(error) => return post(&FromWorker::Failed { id: Some(request.id), error }),
     };
     let reference = ctx.workload.reference();

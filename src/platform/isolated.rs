@@ -163,6 +163,7 @@ impl Broker {
 }
 
 fn failed(ctx: &RunContext, index: usize, slot: usize, since: f64, t0: f64, why: String) -> Outcome {
+    ctx.progress.task_done();
     let record = TaskRecord {
         index,
         label: ctx.workload.task_label(index),
@@ -226,6 +227,7 @@ pub async fn run(ctx: &RunContext, t0: f64) -> Result<IsolatedReport, String> {
                 Ok(FromWorker::TaskDone { value, record }) => {
                     if let Some((index, sent)) = slots[s].busy.take() {
                         broker.task_ended(ctx, s, index);
+                        ctx.progress.task_done();
                         message_ms.push((SharedClock.now_ms() - sent) - record.duration_ms());
                         outcomes[index] = Some((value, record));
                         remaining -= 1;

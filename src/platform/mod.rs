@@ -10,6 +10,8 @@ pub mod frames;
 pub mod host;
 pub mod io;
 pub mod isolated;
+pub mod progress;
+pub mod share;
 pub mod url;
 pub mod worker_client;
 

@@ -41,6 +41,12 @@ pub enum ClientEvent {
     /// The worker itself failed (script not loadable, pool not startable).
     WorkerFailed(String),
     Picture(Picture),
+    /// Tasks done so far in step `step` of run `id`.
+    Progress {
+        id: u64,
+        step: usize,
+        done: usize,
+    },
 }
 
 type Handlers = (Closure<dyn FnMut(MessageEvent)>, Closure<dyn FnMut(ErrorEvent)>);
@@ -60,6 +66,7 @@ struct Inner {
     /// one of them, which must not be dropped while it runs.
     _retired: Option<Handlers>,
     _crashes: Option<CrashListener>,
+    _progress: Option<CrashListener>,
 }
 
 /// Handle to the compute worker; cheap to clone.
@@ -87,10 +94,40 @@ impl ComputeClient {
             _handlers: None,
             _retired: None,
             _crashes: None,
+            _progress: None,
         };
         let client = ComputeClient { inner: Rc::new(RefCell::new(inner)), on_event: Rc::new(on_event) };
         client.listen_for_crashes();
+        client.listen_for_progress();
         client
+    }
+
+    /// Any thread of a run (and the page's own modes) reports tasks done on
+    /// a broadcast channel.
+    fn listen_for_progress(&self) {
+        let Ok(channel) = BroadcastChannel::new(super::progress::PROGRESS_CHANNEL) else { return };
+        let on_event = self.on_event.clone();
+        let listener = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            if let Some((id, step, done)) = event.data().as_string().as_deref().and_then(super::progress::parse) {
+                on_event(ClientEvent::Progress { id, step, done });
+            }
+        });
+        channel.set_onmessage(Some(listener.as_ref().unchecked_ref()));
+        self.inner.borrow_mut()._progress = Some((channel, listener));
+    }
+
+    /// Stops whatever the compute worker is doing: ends it (its pool
+    /// threads and isolated workers with it) and starts a fresh one of the
+    /// same size in the background. A run waiting for the pool is dropped.
+    pub fn cancel(&self) {
+        let (live, threads) = {
+            let mut inner = self.inner.borrow_mut();
+            inner.pending = None;
+            (inner.worker.is_some(), inner.threads)
+        };
+        if live {
+            self.start(threads);
+        }
     }
 
     /// A handle from inside a callback, if the client still exists.

@@ -2,12 +2,17 @@
 //! the frame meter and the URL sync, and carries out each [`Step`] of a
 //! run; the components render.
 
+use std::cell::Cell;
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
+use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
-use super::components::{EnvPanel, Messages, PictureView, ResultDoc, Results, SetupForm};
+use super::components::{EnvPanel, Messages, PictureView, ProgressView, ResultDoc, Results, SetupForm, SharedBanner};
 use super::state::{Action, PoolStatus, RunStatus, State, Step};
 use crate::core::clock::Clock;
 use crate::core::mode::{Mode, Place};
@@ -18,6 +23,7 @@ use crate::platform::clock::SharedClock;
 use crate::platform::frames::FrameMeter;
 use crate::platform::host::BrowserHost;
 use crate::platform::io::BrowserIo;
+use crate::platform::progress::Reporter;
 use crate::platform::worker_client::{ClientEvent, ComputeClient};
 use crate::platform::{env, url};
 
@@ -39,27 +45,70 @@ fn action_for(event: ClientEvent) -> Action {
         ClientEvent::Crashed(error) => Action::ModeCrashed { error, at: now },
         ClientEvent::WorkerFailed(error) => Action::PoolFailed(error),
         ClientEvent::Picture(picture) => Action::Picture(picture),
+        ClientEvent::Progress { id, step, done } => Action::TaskProgress { id, step, done },
     }
 }
 
-/// Runs a page mode (main thread, cooperative) here, on the main thread.
-async fn run_on_page(mode: Mode, request: &RunRequest) -> Result<RunRecord, String> {
-    let ctx = RunContext::build(
-        &request.workload,
-        &request.params,
-        request.workers,
-        request.switch_ms,
-        request.panic_task,
-        Arc::new(SharedClock),
-        Arc::new(BrowserIo),
-    )?;
-    let reference = ctx.workload.reference();
-    Ok(exec::run_mode(mode, &ctx, &BrowserHost, reference.as_ref(), request.baseline.as_deref()).await)
+thread_local! {
+    // Bumped by Cancel: a page mode started before it stops at its next
+    // turn of the event loop.
+    static CANCELS: Cell<u32> = const { Cell::new(0) };
+}
+
+/// A future that ends (with `None`) at its first poll after a Cancel.
+struct Cancellable<F> {
+    inner: Pin<Box<F>>,
+    generation: u32,
+}
+
+impl<F: Future> Future for Cancellable<F> {
+    type Output = Option<F::Output>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        if CANCELS.with(Cell::get) != self.generation {
+            return Poll::Ready(None);
+        }
+        self.inner.as_mut().poll(cx).map(Some)
+    }
+}
+
+/// Runs a page mode (main thread, cooperative) here, on the main thread;
+/// `None` if cancelled.
+async fn run_on_page(mode: Mode, request: RunRequest) -> Option<Result<RunRecord, String>> {
+    let generation = CANCELS.with(Cell::get);
+    let run = async move {
+        let ctx = RunContext::build(
+            &request.workload,
+            &request.params,
+            request.workers,
+            request.switch_ms,
+            request.panic_task,
+            Arc::new(SharedClock),
+            Arc::new(BrowserIo),
+        )?
+        .with_progress(Arc::new(Reporter::new(request.id, request.step)));
+        let reference = ctx.workload.reference();
+        Ok(exec::run_mode(mode, &ctx, &BrowserHost, reference.as_ref(), request.baseline.as_deref()).await)
+    };
+    Cancellable { inner: Box::pin(run), generation }.await
+}
+
+/// Calls `tick` every `ms` until the returned guard is dropped.
+fn every(ms: i32, tick: impl FnMut() + 'static) -> impl FnOnce() {
+    let closure = Closure::<dyn FnMut()>::new(tick);
+    let window = web_sys::window().expect("the page has a window");
+    let handle = window
+        .set_interval_with_callback_and_timeout_and_arguments_0(closure.as_ref().unchecked_ref(), ms)
+        .unwrap_or_default();
+    move || {
+        window.clear_interval_with_handle(handle);
+        drop(closure);
+    }
 }
 
 #[component]
 pub fn App() -> Html {
-    let state = use_reducer(|| State::new(&url::query(), env::read()));
+    let state = use_reducer(|| State::new(&url::query(), &url::fragment(), env::read()));
     let meter = use_memo((), |_| FrameMeter::start());
     let client = {
         let dispatcher = state.dispatcher();
@@ -91,17 +140,18 @@ pub fn App() -> Html {
             let Some(progress) = state.progress().cloned() else { return };
             let dispatcher = state.dispatcher();
             match step {
-                Step::Start(mode) => {
-                    dispatcher.dispatch(Action::ModeStarted { id, mode, at: SharedClock.now_ms() });
-                    let request = progress.request_for(mode);
-                    match mode.place() {
-                        Place::Worker => client.run(request, progress.workers),
+                Step::Start { index, step } => {
+                    dispatcher.dispatch(Action::ModeStarted { id, index, at: SharedClock.now_ms() });
+                    let Some(request) = progress.request_for(index) else { return };
+                    match step.mode.place() {
+                        Place::Worker => client.run(request, step.workers),
                         // One frame first, so the page shows what is about to run.
                         Place::Page => meter.after_next_frame(move || {
                             wasm_bindgen_futures::spawn_local(async move {
-                                let action = match run_on_page(mode, &request).await {
-                                    Ok(run) => Action::ModeDone { id, run, at: SharedClock.now_ms() },
-                                    Err(error) => Action::RunFailed { id: Some(id), error },
+                                let action = match run_on_page(step.mode, request).await {
+                                    Some(Ok(run)) => Action::ModeDone { id, run, at: SharedClock.now_ms() },
+                                    Some(Err(error)) => Action::RunFailed { id: Some(id), error },
+                                    None => return,
                                 };
                                 dispatcher.dispatch(action);
                             })
@@ -116,6 +166,20 @@ pub fn App() -> Html {
                     });
                 }
                 Step::Finish => dispatcher.dispatch(Action::RunFinished { id }),
+            }
+        });
+    }
+
+    // While a run is in progress: the elapsed time, every 100 ms.
+    {
+        let dispatcher = state.dispatcher();
+        use_effect_with(state.is_running(), move |&running| {
+            let stop =
+                running.then(|| every(100, move || dispatcher.dispatch(Action::Tick { at: SharedClock.now_ms() })));
+            move || {
+                if let Some(stop) = stop {
+                    stop();
+                }
             }
         });
     }
@@ -136,10 +200,23 @@ pub fn App() -> Html {
 
     let run = {
         let state = state.clone();
+        Callback::from(move |()| state.dispatch(Action::RunStarted { at: SharedClock.now_ms() }))
+    };
+    let run_here = {
+        let state = state.clone();
+        Callback::from(move |()| state.dispatch(Action::RunHere { at: SharedClock.now_ms() }))
+    };
+
+    // Cancel: stop the work where it runs, then keep what finished.
+    let cancel = {
+        let (state, client) = (state.clone(), client.clone());
         Callback::from(move |()| {
-            if state.cannot_run().is_none() {
-                state.dispatch(Action::RunStarted { request: state.run_request(), workers: state.setup.workers });
+            let Some(p) = state.progress() else { return };
+            CANCELS.with(|c| c.set(c.get().wrapping_add(1)));
+            if p.current_step().is_some_and(|s| s.mode.place() == Place::Worker) {
+                client.cancel();
             }
+            state.dispatch(Action::Cancel);
         })
     };
 
@@ -176,13 +253,27 @@ pub fn App() -> Html {
                     env={state.env.clone()}
                     cannot_run={state.cannot_run()}
                     running={state.is_running()}
-                    on_action={dispatch}
+                    on_action={dispatch.clone()}
                     on_run={run}
                 />
                 <EnvPanel env={state.env.clone()} pool={state.pool.clone()} />
             </div>
+            if let Some(doc) = &state.shared {
+                <SharedBanner doc={doc.clone()} on_run_here={run_here} can_run={state.cannot_run().is_none()} />
+            }
+            if let Some(p) = state.progress() {
+                <ProgressView progress={p.clone()} on_cancel={cancel} />
+            }
             <PictureView picture={state.picture.clone()} />
-            <Results run={state.run.clone()} />
+            <Results
+                here={state.result()}
+                shared={state.shared.clone()}
+                error={match &state.run { RunStatus::Error(e) => Some(e.clone()), _ => None }}
+                done={matches!(state.run, RunStatus::Done(_))}
+                link={state.link.clone()}
+                on_action={dispatch.clone()}
+                cores={state.env.hardware_concurrency}
+            />
             <ResultDoc run={state.run.clone()} />
         </main>
     }

@@ -31,9 +31,33 @@ pub fn ms(value: f64) -> String {
     }
 }
 
+/// Round tick values from 0 to at least `max` (about `count` of them,
+/// steps of 1, 2 or 5 × a power of ten), for chart axes.
+pub fn ticks(max: f64, count: usize) -> Vec<f64> {
+    if !(max.is_finite() && max > 0.0) || count == 0 {
+        return vec![0.0];
+    }
+    let rough = max / count as f64;
+    let power = 10f64.powf(rough.log10().floor());
+    let step = [1.0, 2.0, 5.0, 10.0].into_iter().map(|m| m * power).find(|&s| s >= rough).unwrap_or(10.0 * power);
+    let n = (max / step).ceil() as usize;
+    (0..=n).map(|i| i as f64 * step).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn axis_ticks_are_round_and_cover_the_range() {
+        assert_eq!(ticks(430.0, 5), vec![0.0, 100.0, 200.0, 300.0, 400.0, 500.0]);
+        assert_eq!(ticks(4.0, 4), vec![0.0, 1.0, 2.0, 3.0, 4.0]);
+        assert_eq!(ticks(0.9, 4), vec![0.0, 0.5, 1.0]);
+        assert_eq!(ticks(0.0, 4), vec![0.0]);
+        assert_eq!(ticks(f64::NAN, 4), vec![0.0]);
+        let t = ticks(12_345.0, 6);
+        assert!(t.len() <= 8 && *t.last().unwrap() >= 12_345.0, "{t:?}");
+    }
 
     #[test]
     fn groups() {

@@ -207,6 +207,10 @@ pub enum Action {
     Tick {
         at: f64,
     },
+    /// "Run here" pressed on a shared result: its setup, run on this machine.
+    RunHere {
+        at: f64,
+    },
     /// Cancel pressed: keep what finished, drop the step in flight.
     Cancel,
     RunFinished {
@@ -468,6 +472,14 @@ impl State {
                 });
             }
             Action::RunStarted { .. } => {}
+            Action::RunHere { at } => {
+                if let Some(doc) = &self.shared {
+                    let (setup, messages) = Setup::from_query(&doc.setup, self.env.hardware_concurrency);
+                    self.messages.extend(messages.into_iter().map(|m| format!("Shared setup: {m}")));
+                    self.setup = Setup { autorun: false, ..setup };
+                }
+                return self.apply(Action::RunStarted { at });
+            }
             Action::ModeStarted { id, index, at } => {
                 if let Some(p) = self.running(id).filter(|p| p.done.len() == index) {
                     p.current = Some(at);

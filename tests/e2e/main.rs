@@ -3,6 +3,7 @@
 //! through chromedriver. Run by scripts/check.sh after `trunk build
 //! --release`; `cargo test --features e2e --test e2e -- --test-threads=1`.
 
+mod results;
 mod support;
 
 use serde_json::Value;
@@ -22,7 +23,7 @@ fn both_modes_give_the_known_sums_on_the_default_bounds() {
     let (_server, browser) = open("?workers=2&autorun=1");
     let doc = wait_done(&browser, 120);
 
-    assert_eq!(doc["version"], 1);
+    assert_eq!(doc["version"], 2);
     assert_eq!(doc["workload"], "primes");
     assert_eq!(doc["params"]["bounds"], "1000000,2000000,3000000");
     assert_eq!(doc["workers"], 2);
@@ -50,6 +51,27 @@ fn both_modes_give_the_known_sums_on_the_default_bounds() {
     assert_eq!(run_of(&doc, "pool")["threads"], 2);
     assert_eq!(run_of(&doc, "sequential")["threads"], 1);
 
+    // By default: a warm-up run (excluded), then 3 measured repeats.
+    assert_eq!(
+        (doc["repeat"].as_u64(), doc["warmup"].as_bool(), doc["cancelled"].as_bool()),
+        (Some(3), Some(true), Some(false))
+    );
+    let stats = doc["stats"].as_array().unwrap();
+    assert_eq!(stats.len(), 2);
+    for s in stats {
+        let walls: Vec<f64> = s["walls_ms"].as_array().unwrap().iter().map(|w| w.as_f64().unwrap()).collect();
+        assert_eq!(walls.len(), 3, "{s}");
+        assert!(s["warmup_ms"].as_f64().unwrap() > 0.0, "{s}");
+        let (min, max, median) =
+            (s["min_ms"].as_f64().unwrap(), s["max_ms"].as_f64().unwrap(), s["median_ms"].as_f64().unwrap());
+        assert!(min <= median && median <= max && walls.iter().all(|w| (min..=max).contains(w)), "{s}");
+        assert_eq!(s["correct"], true);
+    }
+    let pool = stats.iter().find(|s| s["mode"] == "pool").unwrap();
+    let speedup = pool["speedup"].as_f64().unwrap();
+    assert!((pool["efficiency"].as_f64().unwrap() - speedup / 2.0).abs() < 1e-9);
+    assert!(browser.wait_for("#summary-pool .efficiency", 5).text().ends_with('%'));
+
     // The page shows the same numbers and the check.
     let answer = browser.wait_for("#answer", 5).text();
     assert!(answer.contains("37,550,402,023 · 142,913,828,922 · 312,471,072,265"), "{answer}");
@@ -67,7 +89,7 @@ fn both_modes_give_the_known_sums_on_the_default_bounds() {
 
 #[test]
 fn a_chunk_size_splits_every_bound_into_even_tasks() {
-    let (_server, browser) = open("?workers=2&chunk=250000&autorun=1");
+    let (_server, browser) = open("?workers=2&chunk=250000&repeat=1&warmup=0&autorun=1");
     let doc = wait_done(&browser, 120);
     assert_eq!(doc["params"]["chunk"], "250000");
     for mode in ["sequential", "pool"] {
@@ -81,7 +103,7 @@ fn a_chunk_size_splits_every_bound_into_even_tasks() {
 
 #[test]
 fn a_new_worker_count_takes_effect_on_the_next_run() {
-    let (_server, browser) = open("?workers=1&bounds=300000&modes=pool&autorun=1");
+    let (_server, browser) = open("?workers=1&bounds=300000&modes=pool&repeat=1&warmup=0&autorun=1");
     let first = wait_done(&browser, 60);
     assert_eq!(first["pool"]["threads"], 1);
     assert_eq!(run_of(&first, "pool")["threads"], 1);
@@ -126,7 +148,7 @@ fn invalid_url_parameters_give_a_message_and_safe_values() {
 
 #[test]
 fn without_isolation_the_page_says_why_and_does_not_hang() {
-    let (_server, browser) = open_with("?autorun=1", false);
+    let (_server, browser) = open_with("?repeat=1&warmup=0&autorun=1", false);
     let warning = browser.wait_for("#isolation-warning", 30).text();
     assert!(warning.contains("not cross-origin isolated"), "{warning}");
     assert!(warning.contains("Cross-Origin-Embedder-Policy"), "{warning}");
@@ -134,15 +156,16 @@ fn without_isolation_the_page_says_why_and_does_not_hang() {
     assert!(!browser.wait_for("#run", 5).enabled(), "Run must be disabled without shared memory");
     let result = browser.wait_for("#spindle-result", 5);
     assert_eq!(result.attr("data-state").as_deref(), Some("idle"));
-    assert!(browser.wait_for("#messages", 5).text().contains("autorun=1 ignored"));
+    assert!(browser.wait_for("#messages", 5).text().contains("repeat=1&warmup=0&autorun=1 ignored"));
 }
 
 const ALL_MODES: [&str; 8] = ["sequential", "main", "spawn", "pool", "gil", "isolated", "async", "coop"];
 
 #[test]
 fn every_mode_gives_the_known_sums_and_the_page_measures_itself() {
-    let (_server, browser) =
-        open("?workers=2&chunk=500000&modes=sequential,main,spawn,pool,gil,isolated,async,coop&autorun=1");
+    let (_server, browser) = open(
+        "?workers=2&chunk=500000&modes=sequential,main,spawn,pool,gil,isolated,async,coop&repeat=1&warmup=0&autorun=1",
+    );
     let doc = wait_done(&browser, 180);
     let modes: Vec<&str> = doc["runs"].as_array().unwrap().iter().map(|r| r["mode"].as_str().unwrap()).collect();
     assert_eq!(modes, ALL_MODES, "all modes, in the fixed order");
@@ -197,7 +220,7 @@ fn every_mode_gives_the_known_sums_and_the_page_measures_itself() {
 /// failed the isolated run about half the time.
 #[test]
 fn isolated_workers_survive_a_panicking_task_and_a_crashed_pool_recovers() {
-    let (_server, browser) = open("?workers=2&modes=isolated,pool&panic=1&autorun=1");
+    let (_server, browser) = open("?workers=2&modes=isolated,pool&panic=1&repeat=1&warmup=0&autorun=1");
     let doc = wait_done(&browser, 120);
 
     let isolated = run_of(&doc, "isolated");
@@ -232,7 +255,7 @@ fn isolated_workers_survive_a_panicking_task_and_a_crashed_pool_recovers() {
 
 #[test]
 fn without_isolation_the_page_modes_still_run() {
-    let (_server, browser) = open_with("?modes=main,coop&bounds=300000&autorun=1", false);
+    let (_server, browser) = open_with("?modes=main,coop&bounds=300000&repeat=1&warmup=0&autorun=1", false);
     let doc = wait_done(&browser, 60);
     assert_eq!(doc["env"]["crossOriginIsolated"], false);
     for mode in ["main", "coop"] {
@@ -243,7 +266,7 @@ fn without_isolation_the_page_modes_still_run() {
 #[test]
 fn the_tight_loop_is_right_in_every_mode() {
     let (_server, browser) = open(
-        "?workload=loop&tasks=3&repeat=50&workers=2&modes=sequential,main,spawn,pool,gil,isolated,async,coop&autorun=1",
+        "?workload=loop&tasks=3&passes=50&workers=2&modes=sequential,main,spawn,pool,gil,isolated,async,coop&repeat=1&warmup=0&autorun=1",
     );
     let doc = wait_done(&browser, 120);
     assert_eq!(doc["workload"], "loop");
@@ -260,7 +283,7 @@ fn the_tight_loop_is_right_in_every_mode() {
 #[test]
 fn timers_overlap_except_sequentially() {
     let (_server, browser) = open(
-        "?workload=timers&tasks=4&ms=300&workers=2&modes=sequential,main,spawn,pool,gil,isolated,async,coop&autorun=1",
+        "?workload=timers&tasks=4&ms=300&workers=2&modes=sequential,main,spawn,pool,gil,isolated,async,coop&repeat=1&warmup=0&autorun=1",
     );
     let doc = wait_done(&browser, 60);
     let wall = |mode: &str| run_of(&doc, mode)["wall_ms"].as_f64().unwrap();
@@ -282,7 +305,7 @@ fn timers_overlap_except_sequentially() {
 #[test]
 fn the_unsynchronised_counter_loses_updates_on_threads_only() {
     let (_server, browser) =
-        open("?workload=counter&workers=2&modes=sequential,main,spawn,pool,gil,async,coop&autorun=1");
+        open("?workload=counter&workers=2&modes=sequential,main,spawn,pool,gil,async,coop&repeat=1&warmup=0&autorun=1");
     let mut lost_in_pool = false;
     for attempt in 0..4 {
         if attempt > 0 {
@@ -315,7 +338,7 @@ fn the_unsynchronised_counter_loses_updates_on_threads_only() {
 #[test]
 fn mandelbrot_is_checked_against_the_sequential_render_and_drawn() {
     let (_server, browser) = open(
-        "?workload=mandelbrot&width=320&height=240&iters=300&band=8&workers=2&modes=sequential,main,spawn,pool,gil,isolated,async,coop&autorun=1",
+        "?workload=mandelbrot&width=320&height=240&iters=300&band=8&workers=2&modes=sequential,main,spawn,pool,gil,isolated,async,coop&repeat=1&warmup=0&autorun=1",
     );
     let doc = wait_done(&browser, 120);
     let checksum = run_of(&doc, "sequential")["result"].as_str().unwrap().to_string();
@@ -353,7 +376,7 @@ fn mandelbrot_is_checked_against_the_sequential_render_and_drawn() {
 #[test]
 fn downloads_are_checked_in_every_mode_and_overlap_except_sequentially() {
     let (_server, browser) = open(
-        "?workload=fetch&tasks=4&kib=256&latency=250&workers=2&modes=sequential,main,spawn,pool,gil,isolated,async,coop&autorun=1",
+        "?workload=fetch&tasks=4&kib=256&latency=250&workers=2&modes=sequential,main,spawn,pool,gil,isolated,async,coop&repeat=1&warmup=0&autorun=1",
     );
     let doc = wait_done(&browser, 120);
     let wall = |mode: &str| run_of(&doc, mode)["wall_ms"].as_f64().unwrap();
@@ -380,8 +403,9 @@ fn downloads_are_checked_in_every_mode_and_overlap_except_sequentially() {
 /// can await it; the others are offered disabled with the reason.
 #[test]
 fn files_are_copied_and_checked_in_the_private_file_system() {
-    let (_server, browser) =
-        open("?workload=files&files=3&mib=2&workers=2&modes=sequential,isolated,async,coop&autorun=1");
+    let (_server, browser) = open(
+        "?workload=files&files=3&mib=2&workers=2&modes=sequential,isolated,async,coop&repeat=1&warmup=0&autorun=1",
+    );
     let doc = wait_done(&browser, 120);
     for mode in ["sequential", "isolated", "async", "coop"] {
         let run = run_of(&doc, mode);
@@ -409,7 +433,7 @@ fn files_are_copied_and_checked_in_the_private_file_system() {
 #[test]
 fn the_queue_passes_every_item_once_in_every_mode() {
     let (_server, browser) = open(
-        "?workload=queue&producers=10&items=200&consumers=3&workers=2&modes=sequential,main,spawn,pool,gil,isolated,async,coop&autorun=1",
+        "?workload=queue&producers=10&items=200&consumers=3&workers=2&modes=sequential,main,spawn,pool,gil,isolated,async,coop&repeat=1&warmup=0&autorun=1",
     );
     let doc = wait_done(&browser, 120);
     for mode in ALL_MODES {

@@ -4,14 +4,21 @@
 mod env_panel;
 mod messages;
 mod picture;
+mod progress;
 mod result_doc;
 mod results;
 mod setup_form;
+mod share_bar;
+mod shared_banner;
+mod sweep_chart;
 mod task_table;
+mod timeline;
 
 pub use env_panel::EnvPanel;
 pub use messages::Messages;
 pub use picture::PictureView;
+pub use progress::ProgressView;
 pub use result_doc::ResultDoc;
 pub use results::Results;
 pub use setup_form::SetupForm;
+pub use shared_banner::SharedBanner;

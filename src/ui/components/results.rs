@@ -1,15 +1,14 @@
 use yew::prelude::*;
 
+use super::share_bar::ShareBar;
+use super::sweep_chart::SweepChart;
 use super::task_table::TaskTable;
-use crate::core::mode::Mode;
-use crate::core::record::{speedup, Responsiveness, RunRecord};
+use super::timeline::Timeline;
+use crate::core::record::{Responsiveness, ResultDoc, RunRecord};
+use crate::core::share::Link;
+use crate::core::stats::ModeStats;
 use crate::ui::format::{group_digits, ms};
-use crate::ui::state::RunStatus;
-
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub run: RunStatus,
-}
+use crate::ui::state::Action;
 
 /// The check, and the answer itself only where it is not the right one.
 fn check(run: &RunRecord) -> Html {
@@ -71,83 +70,157 @@ fn figures(run: &RunRecord) -> Vec<String> {
     out
 }
 
-/// Per mode: wall time, speedup against Sequential, responsiveness, the
-/// check; then, per mode, what it is and its tasks.
+#[derive(Properties, PartialEq)]
+pub struct Props {
+    /// This machine's result (finished, or so far).
+    pub here: Option<ResultDoc>,
+    /// A result opened from a share link.
+    pub shared: Option<ResultDoc>,
+    pub error: Option<String>,
+    /// The run is over (the share and export buttons apply).
+    pub done: bool,
+    pub link: Option<Link>,
+    pub on_action: Callback<Action>,
+    pub cores: u32,
+}
+
+fn speed(s: Option<&ModeStats>) -> String {
+    s.and_then(|s| s.speedup).map(|v| format!("{v:.2}×")).unwrap_or_else(|| "—".into())
+}
+
+/// Per mode: statistics over the repeats, speedup and efficiency against
+/// Sequential, responsiveness, the check (and the shared figures beside
+/// this machine's); then the share bar, the sweep chart, the timelines and
+/// each mode's tasks.
 #[component]
 pub fn Results(props: &Props) -> Html {
-    let (runs, running, error) = match &props.run {
-        RunStatus::Idle => return html! {},
-        RunStatus::Running(p) => {
-            let now = p.current.map(|(m, _)| m.name()).unwrap_or("…");
-            (p.done.clone(), Some((p.request.modes.len(), now)), None)
-        }
-        RunStatus::Done(doc) => (doc.runs.clone(), None, None),
-        RunStatus::Error(e) => (Vec::new(), None, Some(e.clone())),
+    let error = props.error.clone();
+    let (main, other) = match (&props.here, &props.shared) {
+        (Some(here), shared) => (Some(here.clone()), shared.clone()),
+        (None, Some(shared)) => (Some(shared.clone()), None),
+        (None, None) => (None, None),
     };
-    let baseline = runs.iter().find(|r| r.mode == Mode::Sequential).cloned();
-    let rows = runs.iter().map(|run| {
-        let speed = baseline.as_ref().and_then(|b| speedup(b, run));
+    let Some(doc) = main else {
+        return html! {
+            if let Some(e) = error {
+                <section class="panel results" id="results"><p class="no" id="run-error">{ e }</p></section>
+            }
+        };
+    };
+    let is_shared = props.here.is_none();
+    let compare = other.is_some();
+    let rows = doc.runs.iter().map(|run| {
+        let stats = doc.stats_of(run.mode);
+        let theirs = other.as_ref().and_then(|o| o.stats_of(run.mode));
         let (gap, over) = responsiveness(run.responsiveness);
+        let spread = stats
+            .filter(|s| s.walls_ms.len() > 1)
+            .map(|s| format!("{} – {}", ms(s.min_ms), ms(s.max_ms)))
+            .unwrap_or_else(|| "—".into());
         html! {
             <tr id={format!("summary-{}", run.mode.id())} class={format!("mode-{}", run.mode.id())}>
                 <td>{ run.mode.name() }</td>
                 <td class="num">{ run.threads }</td>
-                <td class="num wall">{ ms(run.wall_ms) }</td>
-                <td class="num speedup">{ speed.map(|s| format!("{s:.2}×")).unwrap_or_else(|| "—".into()) }</td>
+                <td class="num wall">{ ms(stats.map_or(run.wall_ms, |s| s.median_ms)) }</td>
+                <td class="num spread">{ spread }</td>
+                <td class="num speedup">{ speed(stats) }</td>
+                <td class="num efficiency">
+                    { stats.and_then(|s| s.efficiency).map(|e| format!("{:.0} %", e * 100.0)).unwrap_or_else(|| "—".into()) }
+                </td>
+                if compare {
+                    <td class="num shared-wall">{ theirs.map(|s| ms(s.median_ms)).unwrap_or_else(|| "—".into()) }</td>
+                    <td class="num shared-speedup">{ speed(theirs) }</td>
+                }
                 <td class="num gap">{ gap }</td>
                 <td class="num">{ over }</td>
                 <td class="check">{ check(run) }</td>
             </tr>
         }
     });
+    let span = doc
+        .runs
+        .iter()
+        .chain(other.iter().flat_map(|o| o.runs.iter()))
+        .map(|r| r.tasks.iter().map(|t| t.end_ms).fold(r.wall_ms, f64::max))
+        .fold(0.0, f64::max);
+    let repeats = if doc.warmup {
+        format!("median of {} repeat(s) after a warm-up run (excluded)", doc.repeat)
+    } else {
+        format!("median of {} repeat(s), no warm-up", doc.repeat)
+    };
     html! {
         <section class="panel results" id="results">
-            <h2>{ "Results" }</h2>
+            <h2>{ if is_shared { "Shared results" } else { "Results" } }</h2>
             if let Some(e) = error { <p class="no" id="run-error">{ e }</p> }
-            if let Some((total, now)) = running {
-                <p class="progress" id="progress">{ format!("Running {now}… {} of {total} modes done.", runs.len()) }</p>
+            if doc.cancelled {
+                <p class="warning" id="cancelled">{ "Cancelled: these figures are from the runs that finished before Cancel." }</p>
             }
-            if let Some(right) = runs.iter().find(|r| r.correct == Some(true)) {
+            if let Some(right) = doc.runs.iter().find(|r| r.correct == Some(true)) {
                 <p class="answer" id="answer">
                     { "Answer: " }<strong>{ group_digits(&right.result) }</strong>
                     { format!(", checked in every mode against {}.", right.checked_against) }
                 </p>
             }
-            if !runs.is_empty() {
+            if !doc.runs.is_empty() {
                 <table class="summary">
                     <thead><tr>
-                        <th>{ "Mode" }</th><th class="num">{ "Threads" }</th><th class="num">{ "Wall time" }</th>
-                        <th class="num">{ "Speedup" }</th>
+                        <th>{ "Mode" }</th><th class="num">{ "Threads" }</th>
+                        <th class="num" title={repeats.clone()}>{ if compare { "Median here" } else { "Median" } }</th>
+                        <th class="num">{ "Min – max" }</th>
+                        <th class="num">{ if compare { "Speedup here" } else { "Speedup" } }</th>
+                        <th class="num" title="Speedup ÷ threads">{ "Efficiency" }</th>
+                        if compare {
+                            <th class="num">{ "Median shared" }</th><th class="num">{ "Speedup shared" }</th>
+                        }
                         <th class="num" title="Longest time the page went without drawing a frame">{ "Longest frame gap" }</th>
                         <th class="num" title="Frames a person notices missing">{ "Gaps > 50 ms" }</th>
                         <th>{ "Answer" }</th>
                     </tr></thead>
                     <tbody>{ for rows }</tbody>
                 </table>
-                <p class="note">{ "Speedup = Sequential's wall time ÷ the mode's, from the same run. Frame gaps: the page's own main thread while the mode ran (a gap over 50 ms is a visible freeze). The first run after loading is slower while the browser optimises the code." }</p>
-                { for runs.iter().map(|run| {
-                    let figures = figures(run);
-                    let order = run.completion_order();
-                    let in_order = order.windows(2).all(|w| w[0] < w[1]);
+                <p class="note">{ format!("Times: {repeats}, at {} workers. Speedup = Sequential's median ÷ the mode's, from the same session; efficiency = speedup ÷ threads. Frame gaps: the page's own main thread during the latest run of the mode (a gap over 50 ms is a visible freeze).", doc.workers) }</p>
+            }
+            if props.done && !is_shared {
+                <ShareBar doc={doc.clone()} link={props.link.clone()} on_action={props.on_action.clone()} />
+            }
+            <SweepChart here={props.here.clone()} shared={props.shared.clone()} cores={props.cores} />
+            if doc.runs.iter().any(|r| !r.tasks.is_empty()) {
+                <h3>{ "Timelines" }</h3>
+                <p class="note">{ "The latest run of each mode: one row per worker, one bar per task, all on one time axis. Hover a bar, or focus a chart and use the arrow keys, for the task's details." }</p>
+                { for doc.runs.iter().map(|run| {
+                    let theirs = other.as_ref().and_then(|o| o.run_of(run.mode)).cloned();
                     html! {
-                        <details class="mode-tasks" id={format!("details-{}", run.mode.id())}>
-                            <summary>{ format!("{}: {} tasks", run.mode.name(), run.tasks.len()) }
-                                if !figures.is_empty() { <span class="figures">{ format!(" · {}", figures.join(" · ")) }</span> }
-                            </summary>
-                            <p class="about">{ run.mode.about() }</p>
-                            <p class="python">{ "In Python: " }<code>{ run.mode.python() }</code></p>
-                            if !run.tasks.is_empty() {
-                                <p class="order">
-                                    { "Results are listed in submission order (like map). Completion order (like as_completed): " }
-                                    <code>{ order.iter().map(usize::to_string).collect::<Vec<_>>().join(", ") }</code>
-                                    { if in_order { " (the same)" } else { "" } }
-                                </p>
-                                <TaskTable run={run.clone()} />
+                        <>
+                            <Timeline run={run.clone()} {span} source={if is_shared { "shared" } else { "here" }} />
+                            if let Some(theirs) = theirs {
+                                <Timeline run={theirs} {span} source="shared" />
                             }
-                        </details>
+                        </>
                     }
                 }) }
             }
+            { for doc.runs.iter().map(|run| {
+                let figures = figures(run);
+                let order = run.completion_order();
+                let in_order = order.windows(2).all(|w| w[0] < w[1]);
+                html! {
+                    <details class="mode-tasks" id={format!("details-{}", run.mode.id())}>
+                        <summary>{ format!("{}: {} tasks", run.mode.name(), run.tasks.len()) }
+                            if !figures.is_empty() { <span class="figures">{ format!(" · {}", figures.join(" · ")) }</span> }
+                        </summary>
+                        <p class="about">{ run.mode.about() }</p>
+                        <p class="python">{ "In Python: " }<code>{ run.mode.python() }</code></p>
+                        if !run.tasks.is_empty() {
+                            <p class="order">
+                                { "Results are listed in submission order (like map). Completion order (like as_completed): " }
+                                <code>{ order.iter().map(usize::to_string).collect::<Vec<_>>().join(", ") }</code>
+                                { if in_order { " (the same)" } else { "" } }
+                            </p>
+                            <TaskTable run={run.clone()} />
+                        }
+                    </details>
+                }
+            }) }
         </section>
     }
 }

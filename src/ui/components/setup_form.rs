@@ -78,6 +78,12 @@ pub fn SetupForm(props: &Props) -> Html {
     let on_panic =
         props.on_action.reform(|e: Event| Action::SetPanic(e.target_unchecked_into::<HtmlInputElement>().value()));
 
+    let on_repeat =
+        props.on_action.reform(|e: Event| Action::SetRepeat(e.target_unchecked_into::<HtmlInputElement>().value()));
+    let on_warmup =
+        props.on_action.reform(|e: Event| Action::SetWarmup(e.target_unchecked_into::<HtmlInputElement>().checked()));
+    let on_sweep =
+        props.on_action.reform(|e: Event| Action::SetSweep(e.target_unchecked_into::<HtmlInputElement>().checked()));
     let range = worker_range(props.env.hardware_concurrency);
     let workers = range.clone().map(|n| {
         let label = if n == props.env.hardware_concurrency { format!("{n} (= cores)") } else { n.to_string() };
@@ -103,6 +109,21 @@ pub fn SetupForm(props: &Props) -> Html {
                 <label for="workers">{ "Workers" }</label>
                 <select id="workers" onchange={on_workers} disabled={props.running}>{ for workers }</select>
                 <small>{ format!("threads in the pool: 1 … 2 × cores ({})", range.end()) }</small>
+            </div>
+            <div class="field">
+                <label for="repeat">{ "Repeats" }</label>
+                <input id="repeat" type="number" min="1" max="20" value={setup.repeat.to_string()} onchange={on_repeat}
+                    disabled={props.running} />
+                <small>
+                    <label><input id="warmup" type="checkbox" checked={setup.warmup} onchange={on_warmup} disabled={props.running} />
+                        { " warm-up run first (not counted)" }</label>
+                    { " · measured runs per mode, 1 … 20; the table shows their median, min and max" }
+                </small>
+            </div>
+            <div class="field">
+                <span>{ "Sweep" }</span>
+                <label><input id="sweep" type="checkbox" checked={setup.sweep} onchange={on_sweep} disabled={props.running} />
+                    { format!(" run at every worker count, 1 … {}, and chart the speedup", range.end()) }</label>
             </div>
             <fieldset>
                 <legend>{ "Modes" }</legend>
