@@ -45,7 +45,7 @@ fn wall(doc: &Value, mode: &str) -> f64 {
 /// Loads `query` with autorun (the warm-up), then clicks Run `repeats`
 /// times; returns the measured result documents.
 fn browser_runs(browser: &Browser, server: &Server, query: &str, repeats: usize) -> Vec<Value> {
-    browser.goto(&server.url(&format!("/?{query}&autorun=1")));
+    browser.goto(&server.url(&format!("/?{query}&repeat=1&warmup=0&autorun=1")));
     let (state, mut last) = wait_result(browser, 600);
     assert_eq!(state, "done", "{query}: {last}");
     let mut docs = Vec::new();
@@ -125,7 +125,7 @@ fn main() {
         });
         assert!(pool.is_some(), "the pool never became ready");
         // The pool's own start-up, as the worker measured it, from a tiny run.
-        browser.goto(&server.url(&format!("/?workers={cores}&bounds=10&modes=pool&autorun=1")));
+        browser.goto(&server.url(&format!("/?workers={cores}&bounds=10&modes=pool&repeat=1&warmup=0&autorun=1")));
         let (_, text) = wait_result(&browser, 60);
         let doc: Value = serde_json::from_str(&text).expect("JSON");
         startup.push(doc["pool"]["startup_ms"].as_f64().unwrap_or(f64::NAN));

@@ -299,7 +299,8 @@ mod tests {
     #[test]
     fn bad_links_say_why() {
         let good = encode(&sample()).fragment;
-        let cases: Vec<(String, fn(&ShareError) -> bool)> = vec![
+        type Expected = fn(&ShareError) -> bool;
+        let cases: Vec<(String, Expected)> = vec![
             ("section-2".into(), |e| *e == ShareError::NotALink),
             ("result=".into(), |e| *e == ShareError::Empty),
             ("result=a*b".into(), |e| matches!(e, ShareError::NotBase64(_))),

@@ -77,7 +77,7 @@ pub fn median(values: &[f64]) -> Option<f64> {
     }
     v.sort_by(f64::total_cmp);
     let mid = v.len() / 2;
-    Some(if v.len() % 2 == 0 { (v[mid - 1] + v[mid]) / 2.0 } else { v[mid] })
+    Some(if v.len().is_multiple_of(2) { (v[mid - 1] + v[mid]) / 2.0 } else { v[mid] })
 }
 
 /// Statistics per (worker count, mode), in plan order. Runs that failed
@@ -97,7 +97,7 @@ pub fn summarise(measured: &[Measured]) -> Vec<ModeStats> {
             let walls: Vec<f64> = of_key().filter(|m| !m.step.warmup).map(|m| m.run.wall_ms).collect();
             let median_ms = median(&walls)?;
             let checks: Vec<Option<bool>> = of_key().filter(|m| !m.step.warmup).map(|m| m.run.correct).collect();
-            let correct = if checks.iter().any(|c| *c == Some(false)) {
+            let correct = if checks.contains(&Some(false)) {
                 Some(false)
             } else if checks.iter().all(Option::is_some) {
                 Some(true)
@@ -107,7 +107,7 @@ pub fn summarise(measured: &[Measured]) -> Vec<ModeStats> {
             Some(ModeStats {
                 mode,
                 workers,
-                threads: of_key().last().map_or(1, |m| m.run.threads.max(1)),
+                threads: of_key().next_back().map_or(1, |m| m.run.threads.max(1)),
                 min_ms: walls.iter().copied().fold(f64::INFINITY, f64::min),
                 max_ms: walls.iter().copied().fold(f64::NEG_INFINITY, f64::max),
                 median_ms,

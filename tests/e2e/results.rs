@@ -163,7 +163,7 @@ fn download(browser: &Browser, button: &str) -> (String, String) {
 
 #[test]
 fn a_share_link_opens_in_a_fresh_browser_and_run_here_adds_the_local_series() {
-    let (server, browser) = open("?workers=2&chunk=500000&modes=sequential,pool&sweep=1&repeat=1&warmup=0&autorun=1");
+    let (_server, browser) = open("?workers=2&chunk=500000&modes=sequential,pool&sweep=1&repeat=1&warmup=0&autorun=1");
     let doc = wait_done(&browser, 240);
     let median = text(&browser, "#summary-pool .wall");
     let speedup = text(&browser, "#summary-pool .speedup");
@@ -213,7 +213,6 @@ fn a_share_link_opens_in_a_fresh_browser_and_run_here_adds_the_local_series() {
     assert_eq!(count(&fresh, "#timeline-here-pool .row"), 2);
     assert_eq!(count(&fresh, "#timeline-shared-pool .row"), 2);
     assert!(console_errors(&fresh).is_empty(), "{:?}", console_errors(&fresh));
-    drop(server);
 }
 
 #[test]
