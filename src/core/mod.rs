@@ -21,4 +21,5 @@ pub mod share;
 pub mod stats;
 pub mod tight_loop;
 pub mod timers;
+pub mod tiny;
 pub mod workload;

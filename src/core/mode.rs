@@ -128,7 +128,8 @@ impl Mode {
             Mode::Isolated => {
                 "N Web Workers, each with its own wasm instance and memory, like processes: \
                  tasks and results are copied by postMessage. Real speedup, with a higher start-up \
-                 and per-message cost; a task that crashes takes down only its worker."
+                 and per-message cost; a task that crashes takes down only its worker. Like a Pool kept \
+                 open, the workers stay for the next run: the first run (the warm-up) pays their start-up."
             }
             Mode::Async => {
                 "Tasks as futures on one thread's event loop (wasm-bindgen-futures). Waits \

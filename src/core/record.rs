@@ -107,6 +107,22 @@ impl RunRecord {
         tasks.iter().map(|t| t.index).collect()
     }
 
+    /// The record without its per-task records (cheap to copy around).
+    pub fn without_tasks(&self) -> RunRecord {
+        RunRecord {
+            mode: self.mode,
+            threads: self.threads,
+            wall_ms: self.wall_ms,
+            result: self.result.clone(),
+            correct: self.correct,
+            checked_against: self.checked_against.clone(),
+            tasks: Vec::new(),
+            failures: self.failures,
+            metrics: self.metrics.clone(),
+            responsiveness: self.responsiveness,
+        }
+    }
+
     /// Distinct workers that ran at least one task.
     pub fn workers_used(&self) -> usize {
         let mut w: Vec<u32> = self.tasks.iter().map(|t| t.worker).collect();

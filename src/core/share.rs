@@ -159,7 +159,7 @@ pub fn upgrade(mut doc: ResultDoc) -> ResultDoc {
             .iter()
             .map(|run| Measured {
                 step: PlanStep { mode: run.mode, workers: doc.workers, round: 0, warmup: false },
-                run: run.clone(),
+                run: run.clone().into(),
             })
             .collect();
         doc.stats = stats::summarise(&measured);
@@ -222,7 +222,9 @@ mod tests {
     fn doc_with(runs: Vec<RunRecord>) -> ResultDoc {
         let measured: Vec<Measured> = runs
             .iter()
-            .flat_map(|r| plan(&[r.mode], 2, 2, true, None).into_iter().map(|step| Measured { step, run: r.clone() }))
+            .flat_map(|r| {
+                plan(&[r.mode], 2, 2, true, None).into_iter().map(|step| Measured { step, run: r.clone().into() })
+            })
             .collect();
         let stats = summarise(&measured);
         ResultDoc {

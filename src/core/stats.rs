@@ -2,6 +2,8 @@
 //! makes ([`plan`]), what they add up to ([`summarise`]) and the Amdahl
 //! curve that fits them ([`fit_amdahl`]).
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
 use super::mode::Mode;
@@ -42,7 +44,8 @@ pub fn plan(modes: &[Mode], workers: u32, repeat: u32, warmup: bool, sweep_to: O
 #[derive(Debug, Clone, PartialEq)]
 pub struct Measured {
     pub step: PlanStep,
-    pub run: RunRecord,
+    /// Shared: the page's state is cloned on every action.
+    pub run: Arc<RunRecord>,
 }
 
 /// One mode at one worker count, over its measured repeats.
@@ -249,7 +252,7 @@ mod tests {
                 _ => 50.0 + i as f64,
             };
             let threads = if step.mode == Mode::Pool { 2 } else { 1 };
-            measured.push(Measured { step, run: run(step.mode, wall, threads) });
+            measured.push(Measured { step, run: run(step.mode, wall, threads).into() });
         }
         let stats = summarise(&measured);
         assert_eq!(stats.len(), 2);
@@ -269,8 +272,8 @@ mod tests {
         let mut bad = run(Mode::Pool, 10.0, 2);
         bad.correct = Some(false);
         let stats = summarise(&[
-            Measured { step: step(0), run: run(Mode::Pool, 10.0, 2) },
-            Measured { step: step(1), run: bad },
+            Measured { step: step(0), run: run(Mode::Pool, 10.0, 2).into() },
+            Measured { step: step(1), run: bad.into() },
         ]);
         assert_eq!(stats[0].correct, Some(false));
         assert_eq!(stats[0].speedup, None, "no Sequential run: no speedup");
@@ -302,7 +305,7 @@ mod tests {
                 Mode::Pool => 100.0 * (0.1 + 0.9 / n),
                 _ => 100.0,
             };
-            measured.push(Measured { step, run: run(step.mode, wall, step.workers) });
+            measured.push(Measured { step, run: run(step.mode, wall, step.workers).into() });
         }
         let fits = fit_all(&summarise(&measured), 2);
         assert_eq!(fits.len(), 1);

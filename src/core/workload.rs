@@ -165,6 +165,7 @@ pub const CATALOGUE: &[WorkloadSpec] = &[
     super::files::SPEC,
     super::counter::SPEC,
     super::queue::SPEC,
+    super::tiny::SPEC,
 ];
 
 /// Warms every workload's hot code: browsers compile wasm in tiers and

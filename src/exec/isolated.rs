@@ -17,7 +17,10 @@ impl Executor for Isolated {
             let report = host.run_isolated(ctx, t0).await?;
             let mut run = Run::from(report.tasks);
             run.metrics.insert("message_ms".into(), report.message_ms);
-            run.metrics.insert("worker_startup_ms".into(), report.startup_ms);
+            if report.reused < ctx.workers.min(ctx.workload.task_count() as u32) as usize {
+                run.metrics.insert("worker_startup_ms".into(), report.startup_ms);
+            }
+            run.metrics.insert("workers_reused".into(), report.reused as f64);
             run.metrics.insert("workers_replaced".into(), report.replaced as f64);
             if report.items_passed > 0 {
                 run.metrics.insert("items_by_message".into(), report.items_passed as f64);

@@ -79,6 +79,8 @@ pub struct IsolatedReport {
     pub startup_ms: f64,
     /// Workers replaced after a crash.
     pub replaced: usize,
+    /// Workers left by an earlier run, reused (no start-up).
+    pub reused: usize,
     /// Items passed from worker to worker by message (a queue).
     pub items_passed: usize,
 }

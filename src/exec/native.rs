@@ -67,7 +67,7 @@ impl Host for NativeHost {
                     })
                     .collect()
             });
-            Ok(IsolatedReport { tasks, message_ms: 0.0, startup_ms: 0.0, replaced: 0, items_passed: 0 })
+            Ok(IsolatedReport { tasks, message_ms: 0.0, startup_ms: 0.0, replaced: 0, reused: 0, items_passed: 0 })
         })
     }
 

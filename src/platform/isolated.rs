@@ -1,8 +1,13 @@
-//! Isolated workers, process-like: each is a fresh instance of the compute
+//! Isolated workers, process-like: each is an instance of the compute
 //! bundle in its own Web Worker, with its own memory. Tasks go out and
 //! results come back by `postMessage` (copied). An idle worker gets the
 //! next task; a worker whose task crashes is terminated and replaced, its
 //! task is reported as failed, and the others carry on.
+//!
+//! Like a `multiprocessing.Pool` kept open, workers outlive a run: the
+//! healthy ones wait, idle, for the next run, which starts its tasks on
+//! them at once instead of paying the start-up again (the first run, the
+//! warm-up, shows the start-up).
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -65,7 +70,19 @@ struct Slot {
     created_ms: f64,
     /// The task it runs and when it was sent.
     busy: Option<(usize, f64)>,
+    /// Loaded and listening (a reused worker is from the start).
+    ready: bool,
+    /// Healthy and idle at the end of the run: kept for the next one.
+    keep: bool,
     _handlers: Handlers,
+}
+
+/// At most this many idle workers wait for the next run.
+const MAX_SPARE: usize = crate::core::setup::MAX_WORKERS as usize;
+
+thread_local! {
+    // Loaded, idle workers left by the last run.
+    static SPARE: RefCell<Vec<Worker>> = const { RefCell::new(Vec::new()) };
 }
 
 impl Drop for Slot {
@@ -76,15 +93,31 @@ impl Drop for Slot {
         // global scope and from there to the page, as a crash.
         self.worker.set_onmessage(None);
         super::swallow_errors(&self.worker);
-        self.worker.terminate();
+        let kept = self.keep
+            && SPARE.with(|spare| {
+                let mut spare = spare.borrow_mut();
+                (spare.len() < MAX_SPARE).then(|| spare.push(self.worker.clone())).is_some()
+            });
+        if !kept {
+            self.worker.terminate();
+        }
     }
 }
 
+/// A worker for `slot`: an idle one from the last run if there is one,
+/// else a new one (which says `Loaded` when it listens).
 fn start(slot: usize, generation: u32, events: &Events) -> Result<Slot, String> {
-    let options = WorkerOptions::new();
-    options.set_type(WorkerType::Module);
-    // Resolved against the compute worker's own script, compute.js.
-    let worker = Worker::new_with_options("./compute.js", &options).map_err(|e| super::compute::js_error_text(&e))?;
+    let spare = SPARE.with(|spare| spare.borrow_mut().pop());
+    let ready = spare.is_some();
+    let worker = match spare {
+        Some(worker) => worker,
+        None => {
+            let options = WorkerOptions::new();
+            options.set_type(WorkerType::Module);
+            // Resolved against the compute worker's own script, compute.js.
+            Worker::new_with_options("./compute.js", &options).map_err(|e| super::compute::js_error_text(&e))?
+        }
+    };
     let on_message = {
         let events = events.clone();
         Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
@@ -102,7 +135,15 @@ fn start(slot: usize, generation: u32, events: &Events) -> Result<Slot, String> 
     };
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    Ok(Slot { worker, generation, created_ms: SharedClock.now_ms(), busy: None, _handlers: (on_message, on_error) })
+    Ok(Slot {
+        worker,
+        generation,
+        created_ms: SharedClock.now_ms(),
+        busy: None,
+        ready,
+        keep: false,
+        _handlers: (on_message, on_error),
+    })
 }
 
 /// The page's end of a queue between isolated workers (a pipe and its
@@ -184,6 +225,7 @@ pub async fn run(ctx: &RunContext, t0: f64) -> Result<IsolatedReport, String> {
     for s in 0..(ctx.workers as usize).min(n).max(1) {
         slots.push(start(s, 0, &events)?);
     }
+    let reused = slots.iter().filter(|slot| slot.ready).count();
     let mut outcomes: Vec<Option<Outcome>> = vec![None; n];
     let (mut next, mut remaining, mut replaced) = (0usize, n, 0usize);
     let (mut message_ms, mut startup_ms) = (Vec::new(), Vec::new());
@@ -207,6 +249,10 @@ pub async fn run(ctx: &RunContext, t0: f64) -> Result<IsolatedReport, String> {
         }
     };
 
+    for (s, slot) in slots.iter_mut().enumerate().filter(|(_, slot)| slot.ready) {
+        send_next(slot, s, &mut next, &mut broker);
+    }
+
     while remaining > 0 {
         let (s, generation, event) = events.next().await;
         if slots[s].generation != generation {
@@ -215,6 +261,7 @@ pub async fn run(ctx: &RunContext, t0: f64) -> Result<IsolatedReport, String> {
         let crash = match event {
             Event::Message(text) => match decode::<FromWorker>(&text) {
                 Ok(FromWorker::Loaded) => {
+                    slots[s].ready = true;
                     startup_ms.push(SharedClock.now_ms() - slots[s].created_ms);
                     send_next(&mut slots[s], s, &mut next, &mut broker);
                     None
@@ -251,9 +298,16 @@ pub async fn run(ctx: &RunContext, t0: f64) -> Result<IsolatedReport, String> {
             if remaining > 0 {
                 slots[s] = start(s, generation + 1, &events)?;
                 replaced += 1;
+                if slots[s].ready {
+                    send_next(&mut slots[s], s, &mut next, &mut broker);
+                }
             }
         }
         broker.flush(&slots);
+    }
+    // Workers still starting are not ready to be reused; the others are.
+    for slot in &mut slots {
+        slot.keep = slot.ready && slot.busy.is_none();
     }
     drop(slots);
     let mean = |v: &[f64]| {
@@ -268,6 +322,7 @@ pub async fn run(ctx: &RunContext, t0: f64) -> Result<IsolatedReport, String> {
         message_ms: mean(&message_ms),
         startup_ms: mean(&startup_ms),
         replaced,
+        reused,
         items_passed: broker.passed,
     })
 }

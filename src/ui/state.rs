@@ -2,6 +2,9 @@
 //! so every transition is tested on the host. `app.rs` wires it to Yew's
 //! `use_reducer` and turns worker events into [`Action`]s.
 
+use std::rc::Rc;
+use std::sync::Arc;
+
 use crate::core::mode::Mode;
 use crate::core::protocol::RunRequest;
 use crate::core::record::{EnvInfo, PoolInfo, Responsiveness, ResultDoc, RunRecord, RESULT_VERSION};
@@ -24,9 +27,10 @@ pub enum PoolStatus {
 #[derive(Debug, Clone, PartialEq)]
 pub enum RunStatus {
     Idle,
-    Running(Progress),
+    Running(Box<Progress>),
     /// Finished, or cancelled with what finished before (`doc.cancelled`).
-    Done(ResultDoc),
+    /// Shared, not copied: it may hold hundreds of thousands of tasks.
+    Done(Rc<ResultDoc>),
     Error(String),
 }
 
@@ -141,7 +145,7 @@ pub struct State {
     /// The latest run's picture, for workloads that draw one.
     pub picture: Option<Picture>,
     /// A result opened from a share link: measured elsewhere.
-    pub shared: Option<ResultDoc>,
+    pub shared: Option<Rc<ResultDoc>>,
     /// The latest share link made, and whether its tasks were left out.
     pub link: Option<share::Link>,
 }
@@ -238,7 +242,7 @@ impl State {
         };
         let fragment = fragment.trim_start_matches('#');
         let shared = if fragment.starts_with(share::FRAGMENT_KEY) {
-            share::decode(fragment).map_err(|e| messages.push(e.to_string())).ok()
+            share::decode(fragment).map(Rc::new).map_err(|e| messages.push(e.to_string())).ok()
         } else {
             None
         };
@@ -276,11 +280,11 @@ impl State {
     }
 
     /// The result to show: the finished one, or what a run in progress has
-    /// so far.
-    pub fn result(&self) -> Option<ResultDoc> {
+    /// so far (its statistics; tasks and timelines come at the end).
+    pub fn result(&self) -> Option<Rc<ResultDoc>> {
         match &self.run {
             RunStatus::Done(doc) => Some(doc.clone()),
-            RunStatus::Running(p) if !p.done.is_empty() => Some(self.document(p, false)),
+            RunStatus::Running(p) if !p.done.is_empty() => Some(Rc::new(self.document_with(p, false, false))),
             _ => None,
         }
     }
@@ -351,6 +355,11 @@ impl State {
     /// the warm-up), statistics over the measured repeats, and for a sweep
     /// the fitted Amdahl curves.
     pub fn document(&self, p: &Progress, cancelled: bool) -> ResultDoc {
+        self.document_with(p, cancelled, true)
+    }
+
+    /// [`State::document`], with or without the runs' per-task records.
+    fn document_with(&self, p: &Progress, cancelled: bool, tasks: bool) -> ResultDoc {
         let latest = |mode: Mode| {
             let of_mode = || p.done.iter().rev().filter(move |m| m.step.mode == mode);
             of_mode()
@@ -374,7 +383,13 @@ impl State {
             cancelled,
             env: self.env.clone(),
             pool: self.pool_info().filter(|info| info.threads == p.workers),
-            runs: p.request.modes.iter().filter_map(|&m| latest(m)).collect(),
+            runs: p
+                .request
+                .modes
+                .iter()
+                .filter_map(|&m| latest(m))
+                .map(|run| if tasks { RunRecord::clone(&run) } else { run.without_tasks() })
+                .collect(),
             stats,
             amdahl,
         }
@@ -457,7 +472,7 @@ impl State {
                 self.link = None;
                 self.next_run_id = request.id + 1;
                 self.autorun_pending = false;
-                self.run = RunStatus::Running(Progress {
+                self.run = RunStatus::Running(Box::new(Progress {
                     workers: self.setup.workers,
                     setup: self.setup.clone(),
                     plan: self.run_plan(),
@@ -469,7 +484,7 @@ impl State {
                     now: at,
                     tasks_done: 0,
                     tasks_per_step: self.setup.build().task_count(),
-                });
+                }));
             }
             Action::RunStarted { .. } => {}
             Action::RunHere { at } => {
@@ -492,7 +507,7 @@ impl State {
                         (Some(start), Some(step)) if step.mode == run.mode => {
                             p.last_span = Some((start, at));
                             p.tasks_done = 0;
-                            p.done.push(Measured { step, run });
+                            p.done.push(Measured { step, run: Arc::new(run) });
                         }
                         (current, _) => p.current = current,
                     }
@@ -500,7 +515,9 @@ impl State {
             }
             Action::ModeMeasured { id, responsiveness } => {
                 if let Some(m) = self.running(id).and_then(|p| p.done.last_mut()) {
-                    m.run.responsiveness.get_or_insert(responsiveness);
+                    if m.run.responsiveness.is_none() {
+                        Arc::make_mut(&mut m.run).responsiveness = Some(responsiveness);
+                    }
                 }
             }
             Action::ModeCrashed { error, at } => {
@@ -508,7 +525,7 @@ impl State {
                     if let (Some(start), Some(step)) = (p.current.take(), p.current_step()) {
                         p.last_span = Some((start, at));
                         let run = crashed_run(step, error, at - start);
-                        p.done.push(Measured { step, run });
+                        p.done.push(Measured { step, run: Arc::new(run) });
                     }
                 }
             }
@@ -525,13 +542,13 @@ impl State {
             Action::Cancel => {
                 if let Some(p) = self.progress() {
                     let doc = self.document(p, true);
-                    self.run = RunStatus::Done(doc);
+                    self.run = RunStatus::Done(Rc::new(doc));
                 }
             }
             Action::RunFinished { id } => {
                 if let Some(p) = self.progress().filter(|p| p.request.id == id) {
                     let doc = self.document(p, false);
-                    self.run = RunStatus::Done(doc);
+                    self.run = RunStatus::Done(Rc::new(doc));
                 }
             }
             Action::RunFailed { id, error } => {
@@ -731,7 +748,7 @@ mod tests {
         let RunStatus::Done(doc) = &s.run else { panic!() };
         let opened = State::new(&doc.setup, &format!("#{}", link.fragment), env(true));
         assert!(opened.messages.is_empty(), "{:?}", opened.messages);
-        assert_eq!(opened.shared.as_ref(), Some(doc));
+        assert_eq!(opened.shared.as_deref(), Some(&**doc));
         assert_eq!(opened.setup, Setup::from_query(&doc.setup, 2).0);
         let broken = State::new("", "#result=AQ-garbage", env(true));
         assert_eq!(broken.shared, None);

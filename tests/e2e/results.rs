@@ -226,3 +226,28 @@ fn a_damaged_share_link_says_why_and_the_page_still_works() {
     let doc = wait_done(&browser, 60);
     assert_eq!(doc["runs"][0]["result"], "76127");
 }
+
+#[test]
+fn a_hundred_thousand_tiny_tasks_stay_usable() {
+    let (_server, browser) = open("?workload=tiny&workers=2&modes=sequential,pool&repeat=1&warmup=0&autorun=1");
+    let doc = wait_done(&browser, 120);
+    for run in doc["runs"].as_array().unwrap() {
+        assert_eq!(run["result"], "4999950000", "Σ 0 … 99,999");
+        assert_eq!(run["correct"], true);
+        assert_eq!(run["tasks"].as_array().unwrap().len(), 10_000);
+    }
+    // Drawn, but not 10,000 rows and bars each.
+    let bars = count(&browser, "#timeline-here-pool .bar");
+    assert!((1..=2_000).contains(&bars), "{bars} bars");
+    assert_eq!(count(&browser, "#details-pool table.tasks tbody tr"), 1_000);
+}
+
+#[test]
+fn isolated_workers_stay_for_the_next_run() {
+    let (_server, browser) = open("?workers=2&chunk=500000&modes=isolated&repeat=2&warmup=1&autorun=1");
+    let doc = wait_done(&browser, 120);
+    let metrics = &doc["runs"][0]["metrics"];
+    assert_eq!(metrics["workers_reused"], 2.0, "{metrics}");
+    assert!(metrics.get("worker_startup_ms").is_none(), "{metrics}");
+    assert_eq!(doc["runs"][0]["correct"], true);
+}

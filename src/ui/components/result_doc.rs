@@ -2,9 +2,19 @@ use yew::prelude::*;
 
 use crate::ui::state::RunStatus;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct Props {
     pub run: RunStatus,
+}
+
+impl PartialEq for Props {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.run, &other.run) {
+            (RunStatus::Done(a), RunStatus::Done(b)) => std::rc::Rc::ptr_eq(a, b),
+            (RunStatus::Running(_), RunStatus::Running(_)) => true,
+            (a, b) => a == b,
+        }
+    }
 }
 
 /// `#spindle-result`: the machine-readable result. `data-state` is idle,

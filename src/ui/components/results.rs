@@ -1,4 +1,8 @@
+use std::rc::Rc;
+
 use yew::prelude::*;
+
+use super::same;
 
 use super::share_bar::ShareBar;
 use super::sweep_chart::SweepChart;
@@ -49,6 +53,9 @@ fn figures(run: &RunRecord) -> Vec<String> {
     if let Some(v) = get("worker_startup_ms") {
         out.push(format!("worker start-up {}", ms(v)));
     }
+    if let Some(v) = get("workers_reused").filter(|&v| v > 0.0) {
+        out.push(format!("{v} worker(s) reused from the last run (no start-up)"));
+    }
     if let Some(v) = get("workers_replaced").filter(|&v| v > 0.0) {
         out.push(format!("{v} worker(s) replaced after a crash"));
     }
@@ -70,18 +77,27 @@ fn figures(run: &RunRecord) -> Vec<String> {
     out
 }
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct Props {
     /// This machine's result (finished, or so far).
-    pub here: Option<ResultDoc>,
+    pub here: Option<Rc<ResultDoc>>,
     /// A result opened from a share link.
-    pub shared: Option<ResultDoc>,
+    pub shared: Option<Rc<ResultDoc>>,
     pub error: Option<String>,
     /// The run is over (the share and export buttons apply).
     pub done: bool,
     pub link: Option<Link>,
     pub on_action: Callback<Action>,
     pub cores: u32,
+}
+
+impl PartialEq for Props {
+    fn eq(&self, other: &Self) -> bool {
+        same(&self.here, &other.here)
+            && same(&self.shared, &other.shared)
+            && (&self.error, self.done, &self.link, &self.on_action, self.cores)
+                == (&other.error, other.done, &other.link, &other.on_action, other.cores)
+    }
 }
 
 fn speed(s: Option<&ModeStats>) -> String {
@@ -187,19 +203,19 @@ pub fn Results(props: &Props) -> Html {
             if doc.runs.iter().any(|r| !r.tasks.is_empty()) {
                 <h3>{ "Timelines" }</h3>
                 <p class="note">{ "The latest run of each mode: one row per worker, one bar per task, all on one time axis. Hover a bar, or focus a chart and use the arrow keys, for the task's details." }</p>
-                { for doc.runs.iter().map(|run| {
-                    let theirs = other.as_ref().and_then(|o| o.run_of(run.mode)).cloned();
+                { for doc.runs.iter().enumerate().map(|(index, run)| {
+                    let theirs = other.as_ref().and_then(|o| Some((o.clone(), o.runs.iter().position(|r| r.mode == run.mode)?)));
                     html! {
                         <>
-                            <Timeline run={run.clone()} {span} source={if is_shared { "shared" } else { "here" }} />
-                            if let Some(theirs) = theirs {
-                                <Timeline run={theirs} {span} source="shared" />
+                            <Timeline doc={doc.clone()} {index} {span} source={if is_shared { "shared" } else { "here" }} />
+                            if let Some((theirs, index)) = theirs {
+                                <Timeline doc={theirs} {index} {span} source="shared" />
                             }
                         </>
                     }
                 }) }
             }
-            { for doc.runs.iter().map(|run| {
+            { for doc.runs.iter().enumerate().map(|(index, run)| {
                 let figures = figures(run);
                 let order = run.completion_order();
                 let in_order = order.windows(2).all(|w| w[0] < w[1]);
@@ -213,10 +229,11 @@ pub fn Results(props: &Props) -> Html {
                         if !run.tasks.is_empty() {
                             <p class="order">
                                 { "Results are listed in submission order (like map). Completion order (like as_completed): " }
-                                <code>{ order.iter().map(usize::to_string).collect::<Vec<_>>().join(", ") }</code>
+                                <code>{ order.iter().take(200).map(usize::to_string).collect::<Vec<_>>().join(", ") }
+                                    { if order.len() > 200 { ", …" } else { "" } }</code>
                                 { if in_order { " (the same)" } else { "" } }
                             </p>
-                            <TaskTable run={run.clone()} />
+                            <TaskTable doc={doc.clone()} {index} />
                         }
                     </details>
                 }

@@ -1,3 +1,5 @@
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 use crate::core::export;
@@ -6,11 +8,17 @@ use crate::core::share::Link;
 use crate::platform::{share, url};
 use crate::ui::state::Action;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct Props {
-    pub doc: ResultDoc,
+    pub doc: Rc<ResultDoc>,
     pub link: Option<Link>,
     pub on_action: Callback<Action>,
+}
+
+impl PartialEq for Props {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.doc, &other.doc) && (&self.link, &self.on_action) == (&other.link, &other.on_action)
+    }
 }
 
 /// Copy link, and the downloads: JSON (the result document) and CSV (one

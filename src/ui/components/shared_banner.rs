@@ -1,12 +1,20 @@
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 use crate::core::record::ResultDoc;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct Props {
-    pub doc: ResultDoc,
+    pub doc: Rc<ResultDoc>,
     pub on_run_here: Callback<()>,
     pub can_run: bool,
+}
+
+impl PartialEq for Props {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.doc, &other.doc) && (&self.on_run_here, self.can_run) == (&other.on_run_here, other.can_run)
+    }
 }
 
 /// A result opened from a link: where it was measured, and "Run here".

@@ -1,16 +1,26 @@
+use std::rc::Rc;
+
 use yew::prelude::*;
+
+use super::same;
 
 use crate::core::mode::Mode;
 use crate::core::record::ResultDoc;
 use crate::core::stats::amdahl;
 use crate::ui::format::ticks;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct Props {
-    pub here: Option<ResultDoc>,
-    pub shared: Option<ResultDoc>,
+    pub here: Option<Rc<ResultDoc>>,
+    pub shared: Option<Rc<ResultDoc>>,
     /// This browser's `hardwareConcurrency`.
     pub cores: u32,
+}
+
+impl PartialEq for Props {
+    fn eq(&self, other: &Self) -> bool {
+        same(&self.here, &other.here) && same(&self.shared, &other.shared) && self.cores == other.cores
+    }
 }
 
 /// Okabe–Ito colours (told apart with the common colour-vision

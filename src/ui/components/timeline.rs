@@ -1,19 +1,74 @@
+use std::rc::Rc;
+
 use web_sys::Element;
 use yew::prelude::*;
 
-use crate::core::record::RunRecord;
+use crate::core::record::{ResultDoc, RunRecord};
 use crate::ui::format::{group_digits, ms, ticks};
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct Props {
-    pub run: RunRecord,
+    /// The document, and which of its runs to draw.
+    pub doc: Rc<ResultDoc>,
+    pub index: usize,
     /// The time axis runs from 0 to this (ms), the same for all charts.
     pub span: f64,
     /// "here" or "shared".
     pub source: AttrValue,
 }
 
+impl PartialEq for Props {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.doc, &other.doc)
+            && (self.index, self.span, &self.source) == (other.index, other.span, &other.source)
+    }
+}
+
 const WIDTH: f64 = 900.0;
+/// Above this many tasks, a worker's back-to-back tasks are drawn as one
+/// bar (gaps under a pixel merged): idle gaps stay visible, the page stays
+/// fast.
+pub const MAX_BARS: usize = 2_000;
+
+/// One drawn bar: one task, or a run of back-to-back tasks of one worker.
+#[derive(Debug, Clone, PartialEq)]
+struct Bar {
+    worker: u32,
+    start: f64,
+    end: f64,
+    /// Position in `run.tasks` of its (first) task, and how many it holds.
+    first: usize,
+    count: usize,
+    failed: bool,
+}
+
+fn bars(run: &RunRecord, span: f64) -> Vec<Bar> {
+    let one = |(i, t): (usize, &crate::core::record::TaskRecord)| Bar {
+        worker: t.worker,
+        start: t.start_ms,
+        end: t.end_ms,
+        first: i,
+        count: 1,
+        failed: t.error.is_some(),
+    };
+    if run.tasks.len() <= MAX_BARS {
+        return run.tasks.iter().enumerate().map(one).collect();
+    }
+    let pixel = span / (WIDTH - LEFT - RIGHT);
+    let mut sorted: Vec<Bar> = run.tasks.iter().enumerate().map(one).collect();
+    sorted.sort_by(|a, b| a.worker.cmp(&b.worker).then(a.start.total_cmp(&b.start)));
+    let mut merged: Vec<Bar> = Vec::new();
+    for bar in sorted {
+        match merged.last_mut() {
+            Some(last) if last.worker == bar.worker && bar.start - last.end < pixel && !bar.failed && !last.failed => {
+                last.end = last.end.max(bar.end);
+                last.count += 1;
+            }
+            _ => merged.push(bar),
+        }
+    }
+    merged
+}
 const LEFT: f64 = 64.0;
 const RIGHT: f64 = 12.0;
 const AXIS: f64 = 22.0;
@@ -24,7 +79,7 @@ const AXIS: f64 = 22.0;
 /// tasks.
 #[component]
 pub fn Timeline(props: &Props) -> Html {
-    let run = &props.run;
+    let run = &props.doc.runs[props.index];
     let selected = use_state(|| None::<usize>);
     let rows = run.tasks.iter().map(|t| t.worker + 1).max().unwrap_or(0).max(run.threads).max(1) as usize;
     let row_h = if rows <= 16 { 18.0 } else { (288.0 / rows as f64).max(3.0) };
@@ -32,6 +87,7 @@ pub fn Timeline(props: &Props) -> Html {
     let span = props.span.max(run.wall_ms).max(1e-3);
     let x = |t: f64| LEFT + t.clamp(0.0, span) / span * (WIDTH - LEFT - RIGHT);
     let id = format!("timeline-{}-{}", props.source, run.mode.id());
+    let drawn = bars(run, span);
 
     let busy: Vec<f64> = (0..rows)
         .map(|w| run.tasks.iter().filter(|t| t.worker as usize == w).map(|t| t.duration_ms()).sum::<f64>())
@@ -39,15 +95,20 @@ pub fn Timeline(props: &Props) -> Html {
     let row_groups = (0..rows).map(|w| {
         let y = w as f64 * row_h;
         let share = if run.wall_ms > 0.0 { busy[w] / run.wall_ms * 100.0 } else { 0.0 };
-        let bars = run.tasks.iter().enumerate().filter(|(_, t)| t.worker as usize == w).map(|(i, t)| {
-            let (x0, x1) = (x(t.start_ms), x(t.end_ms));
-            let hue = (t.index * 47 % 360) as f64;
-            let class = classes!("bar", t.error.is_some().then_some("failed"), (*selected == Some(i)).then_some("selected"));
+        let row_bars = drawn.iter().enumerate().filter(|(_, b)| b.worker as usize == w).map(|(i, b)| {
+            let (x0, x1) = (x(b.start), x(b.end));
+            let hue = if b.count == 1 { (run.tasks[b.first].index * 47 % 360) as f64 } else { 210.0 };
+            let class = classes!(
+                "bar",
+                b.failed.then_some("failed"),
+                (b.count > 1).then_some("merged"),
+                (*selected == Some(i)).then_some("selected")
+            );
             html! {
                 <rect {class} data-task={i.to_string()} x={format!("{x0:.2}")} y={format!("{:.2}", y + 1.0)}
                     width={format!("{:.2}", (x1 - x0).max(0.75))} height={format!("{:.2}", (row_h - 2.0).max(1.5))}
                     fill={format!("hsl({hue}, 55%, 48%)")}>
-                    <title>{ detail(run, i) }</title>
+                    <title>{ detail(run, b) }</title>
                 </rect>
             }
         });
@@ -59,7 +120,7 @@ pub fn Timeline(props: &Props) -> Html {
                     </text>
                 }
                 <line x1={LEFT.to_string()} x2={(WIDTH - RIGHT).to_string()} y1={format!("{:.1}", y + row_h)} y2={format!("{:.1}", y + row_h)} class="row-line" />
-                { for bars }
+                { for row_bars }
             </g>
         }
     });
@@ -88,7 +149,7 @@ pub fn Timeline(props: &Props) -> Html {
             }
         })
     };
-    let count = run.tasks.len();
+    let count = drawn.len();
     let on_key = {
         let selected = selected.clone();
         Callback::from(move |e: KeyboardEvent| {
@@ -114,6 +175,7 @@ pub fn Timeline(props: &Props) -> Html {
             }
         })
     };
+    let merged = drawn.len() < run.tasks.len();
     let label = format!(
         "{} ({}): {} tasks on {rows} worker row(s), {} wall time",
         run.mode.name(),
@@ -124,7 +186,9 @@ pub fn Timeline(props: &Props) -> Html {
     html! {
         <figure class={classes!("timeline", format!("source-{}", props.source))} id={id.clone()}>
             <figcaption>{ format!("{}{}", run.mode.name(), if props.source == "shared" { " — shared" } else { "" }) }
-                <span class="note">{ format!(" · {} · {} tasks · {rows} row(s)", ms(run.wall_ms), run.tasks.len()) }</span>
+                <span class="note">{ format!(" · {} · {} tasks · {rows} row(s)", ms(run.wall_ms), run.tasks.len()) }
+                    if merged { { format!(" · more than {MAX_BARS} tasks: back-to-back tasks drawn as one bar ({} bars)", drawn.len()) } }
+                </span>
             </figcaption>
             <svg viewBox={format!("0 0 {WIDTH} {height:.1}")} role="img" aria-label={label} tabindex="0"
                 onmouseover={on_over} onkeydown={on_key} onfocus={on_focus}>
@@ -133,7 +197,7 @@ pub fn Timeline(props: &Props) -> Html {
             </svg>
             <p class="timeline-detail" aria-live="polite" id={format!("{id}-detail")}>
                 { match *selected {
-                    Some(i) if i < run.tasks.len() => detail(run, i),
+                    Some(i) if i < drawn.len() => detail(run, &drawn[i]),
                     _ => "Hover a bar or focus the chart (arrow keys) for a task's details.".into(),
                 } }
             </p>
@@ -141,8 +205,19 @@ pub fn Timeline(props: &Props) -> Html {
     }
 }
 
-fn detail(run: &RunRecord, i: usize) -> String {
-    let t = &run.tasks[i];
+fn detail(run: &RunRecord, bar: &Bar) -> String {
+    if bar.count > 1 {
+        return format!(
+            "{} tasks back to back on w{}: {} → {} ({}, {} per task)",
+            bar.count,
+            bar.worker,
+            ms(bar.start),
+            ms(bar.end),
+            ms(bar.end - bar.start),
+            ms((bar.end - bar.start) / bar.count as f64)
+        );
+    }
+    let t = &run.tasks[bar.first];
     let outcome = match &t.error {
         Some(e) => format!("failed: {e}"),
         None => format!("result {}", group_digits(&t.result)),
