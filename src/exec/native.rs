@@ -35,12 +35,27 @@ impl Host for NativeHost {
 
     fn sleep(&self, ms: f64) -> LocalFuture<'static, ()> {
         let due = Instant::now() + Duration::from_secs_f64(ms / 1e3);
-        Box::pin(std::future::poll_fn(move |_| if Instant::now() >= due { Poll::Ready(()) } else { Poll::Pending }))
+        Box::pin(std::future::poll_fn(move |cx| {
+            if Instant::now() >= due {
+                Poll::Ready(())
+            } else {
+                // No timer to wake us: ask to be polled again (busy wait).
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            }
+        }))
     }
 
     fn spawn_thread(&self, job: Box<dyn FnOnce() + Send>) -> LocalFuture<'static, Result<(), String>> {
         let handle = std::thread::spawn(job);
-        Box::pin(std::future::poll_fn(move |_| if handle.is_finished() { Poll::Ready(Ok(())) } else { Poll::Pending }))
+        Box::pin(std::future::poll_fn(move |cx| {
+            if handle.is_finished() {
+                Poll::Ready(Ok(()))
+            } else {
+                cx.waker().wake_by_ref();
+                Poll::Pending
+            }
+        }))
     }
 
     fn run_isolated(&self, ctx: &RunContext, t0: f64) -> LocalFuture<'static, Result<IsolatedReport, String>> {
