@@ -168,9 +168,10 @@ pub fn Results(props: &Props) -> Html {
         <section class="panel results" id="results">
             <h2>{ if is_shared { "Shared results" } else { "Results" } }</h2>
             if let Some(e) = error { <p class="no" id="run-error">{ e }</p> }
-            if doc.cancelled {
-                <p class="warning" id="cancelled">{ "Cancelled: these figures are from the runs that finished before Cancel." }</p>
-            }
+            // Hidden rather than left out, so it keeps its place when it appears.
+            <p class="warning" id="cancelled" hidden={!doc.cancelled}>
+                { "Cancelled: these figures are from the runs that finished before Cancel." }
+            </p>
             if let Some(right) = doc.runs.iter().find(|r| r.correct == Some(true)) {
                 <p class="answer" id="answer">
                     { "Answer: " }<strong>{ group_digits(&right.result) }</strong>
@@ -196,8 +197,10 @@ pub fn Results(props: &Props) -> Html {
                 </table>
                 <p class="note">{ format!("Times: {repeats}, at {} workers. Speedup = Sequential's median ÷ the mode's, from the same session; efficiency = speedup ÷ threads. Frame gaps: the page's own main thread during the latest run of the mode (a gap over 50 ms is a visible freeze).", doc.workers) }</p>
             }
-            if props.done && !is_shared {
-                <ShareBar doc={doc.clone()} link={props.link.clone()} on_action={props.on_action.clone()} />
+            // Always there (disabled while running): an element that appears
+            // later is placed after its siblings by Yew's reconciler.
+            if !is_shared {
+                <ShareBar doc={doc.clone()} link={props.link.clone()} on_action={props.on_action.clone()} done={props.done} />
             }
             <SweepChart here={props.here.clone()} shared={props.shared.clone()} cores={props.cores} />
             if doc.runs.iter().any(|r| !r.tasks.is_empty()) {

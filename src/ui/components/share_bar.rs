@@ -13,11 +13,14 @@ pub struct Props {
     pub doc: Rc<ResultDoc>,
     pub link: Option<Link>,
     pub on_action: Callback<Action>,
+    /// The run is over: until then the buttons are disabled.
+    pub done: bool,
 }
 
 impl PartialEq for Props {
     fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.doc, &other.doc) && (&self.link, &self.on_action) == (&other.link, &other.on_action)
+        Rc::ptr_eq(&self.doc, &other.doc)
+            && (&self.link, &self.on_action, self.done) == (&other.link, &other.on_action, other.done)
     }
 }
 
@@ -56,9 +59,9 @@ pub fn ShareBar(props: &Props) -> Html {
     });
     html! {
         <div class="share-bar" id="share-bar">
-            <button id="copy-link" onclick={on_copy}>{ "Copy link" }</button>
-            <button id="download-json" onclick={json}>{ "Download JSON" }</button>
-            <button id="download-csv" onclick={csv}>{ "Download CSV" }</button>
+            <button id="copy-link" onclick={on_copy} disabled={!props.done}>{ "Copy link" }</button>
+            <button id="download-json" onclick={json} disabled={!props.done}>{ "Download JSON" }</button>
+            <button id="download-csv" onclick={csv} disabled={!props.done}>{ "Download CSV" }</button>
             if let Some(address) = address {
                 <input id="share-link" type="text" readonly=true value={address.clone()} onfocus={select_all}
                     aria-label="Share link" />
