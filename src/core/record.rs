@@ -123,6 +123,23 @@ impl RunRecord {
         }
     }
 
+    /// A right answer ("1") in 10 ms on one thread, no tasks: for tests.
+    #[cfg(test)]
+    pub(crate) fn checked(mode: Mode) -> RunRecord {
+        RunRecord {
+            mode,
+            threads: 1,
+            wall_ms: 10.0,
+            result: "1".into(),
+            correct: Some(true),
+            checked_against: "known answers".into(),
+            tasks: vec![],
+            failures: 0,
+            metrics: Default::default(),
+            responsiveness: None,
+        }
+    }
+
     /// Distinct workers that ran at least one task.
     pub fn workers_used(&self) -> usize {
         let mut w: Vec<u32> = self.tasks.iter().map(|t| t.worker).collect();

@@ -185,9 +185,7 @@ pub fn fit_amdahl(points: &[(u32, f64)], cores: u32) -> Option<(f64, f64)> {
 
 /// A fit per mode that uses the worker count and ran at two or more.
 pub fn fit_all(stats: &[ModeStats], cores: u32) -> Vec<AmdahlFit> {
-    let mut modes: Vec<Mode> = stats.iter().map(|s| s.mode).filter(|m| m.uses_workers()).collect();
-    modes.sort_by_key(|m| Mode::ALL.iter().position(|x| x == m));
-    modes.dedup();
+    let modes = super::setup::normalise_modes(stats.iter().map(|s| s.mode).filter(|m| m.uses_workers()).collect());
     modes
         .into_iter()
         .filter_map(|mode| {
@@ -204,18 +202,7 @@ mod tests {
     use super::*;
 
     fn run(mode: Mode, wall_ms: f64, threads: u32) -> RunRecord {
-        RunRecord {
-            mode,
-            threads,
-            wall_ms,
-            result: "1".into(),
-            correct: Some(true),
-            checked_against: "known answers".into(),
-            tasks: vec![],
-            failures: 0,
-            metrics: Default::default(),
-            responsiveness: None,
-        }
+        RunRecord { wall_ms, threads, ..RunRecord::checked(mode) }
     }
 
     #[test]

@@ -608,18 +608,7 @@ mod tests {
     }
 
     fn record(mode: Mode) -> RunRecord {
-        RunRecord {
-            mode,
-            threads: 1,
-            wall_ms: 10.0,
-            result: "1".into(),
-            correct: Some(true),
-            checked_against: "known answers".into(),
-            tasks: vec![],
-            failures: 0,
-            metrics: Default::default(),
-            responsiveness: None,
-        }
+        RunRecord::checked(mode)
     }
 
     const FLUID: Responsiveness = Responsiveness { longest_gap_ms: 17.0, gaps_over_50ms: 0, frames: 30 };
