@@ -16,8 +16,12 @@ pub enum ToWorker {
     Init { threads: u32 },
     /// Run the workload in each mode, in order.
     Run(RunRequest),
-    /// To an isolated worker: run one task (times relative to `t0`).
-    Task(TaskRequest),
+    /// To an isolated worker, once per run: what its tasks belong to. The
+    /// worker builds the workload once and keeps it for the run's tasks.
+    Setup(TaskSetup),
+    /// To an isolated worker: run task `index` of the last `Setup` (the
+    /// whole message is this number: a task costs one short message each way).
+    Task { index: usize },
     /// To an isolated worker running a task that takes items: items other
     /// workers' tasks put; `last`: no more will come.
     Items { items: Vec<u64>, last: bool },
@@ -25,14 +29,14 @@ pub enum ToWorker {
     Picture { workload: String, params: Params },
 }
 
-/// One task for an isolated worker, which builds the workload itself.
+/// An isolated worker's run: the workload it builds itself, once.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct TaskRequest {
+pub struct TaskSetup {
     pub workload: String,
     pub params: Params,
-    pub index: usize,
-    /// The worker's slot, reported as the task's worker.
+    /// The worker's slot, reported as its tasks' worker.
     pub slot: u32,
+    /// Task times are relative to this (shared clock, ms).
     pub t0: f64,
     pub panic_task: Option<usize>,
 }
@@ -108,6 +112,9 @@ mod tests {
             step: 3,
         });
         assert_eq!(decode::<ToWorker>(&encode(&run)).unwrap(), run);
+        let task = ToWorker::Task { index: 12 };
+        assert_eq!(encode(&task), r#"{"Task":{"index":12}}"#);
+        assert_eq!(decode::<ToWorker>(&encode(&task)).unwrap(), task);
         let failed = FromWorker::Failed { id: None, error: "x".into() };
         assert_eq!(decode::<FromWorker>(&encode(&failed)).unwrap(), failed);
         assert!(decode::<FromWorker>("{\"Nope\":1}").is_err());

@@ -72,8 +72,8 @@ impl TaskProgress for NoProgress {
 #[derive(Debug, Clone, PartialEq)]
 pub struct IsolatedReport {
     pub tasks: Vec<Outcome>,
-    /// Mean time a task spent in messages (dispatch to result, minus the
-    /// task's own run time), in ms.
+    /// Median time a task spent in messages (dispatch to result, minus the
+    /// task's own run time), in ms: one round trip.
     pub message_ms: f64,
     /// Mean start-up of one worker (created to ready), in ms.
     pub startup_ms: f64,

@@ -16,7 +16,7 @@ use super::host::BrowserHost;
 use super::io::BrowserIo;
 use crate::core::clock::Clock;
 use crate::core::mode::Mode;
-use crate::core::protocol::{decode, encode, FromWorker, RunRequest, TaskRequest, ToWorker};
+use crate::core::protocol::{decode, encode, FromWorker, RunRequest, TaskSetup, ToWorker};
 use crate::core::workload::{Params, Workload};
 use crate::exec::{self, RunContext};
 
@@ -33,6 +33,8 @@ thread_local! {
     // As an isolated worker: the workload of the task it runs, which may
     // be handed items by message while it runs.
     static CURRENT: RefCell<Option<Arc<dyn Workload>>> = const { RefCell::new(None) };
+    // As an isolated worker: the run its tasks belong to (see `Setup`).
+    static SETUP: RefCell<Option<(RunContext, TaskSetup)>> = const { RefCell::new(None) };
     // A crash on this thread is reported by its parent (an isolated worker,
     // a thread of "thread per task"), not broadcast to the page.
     static CONTAINED: Cell<bool> = const { Cell::new(false) };
@@ -88,10 +90,17 @@ pub fn register() {
                     work.give_items(&items, last);
                 }
             }),
-            Ok(ToWorker::Task(request)) => {
+            Ok(ToWorker::Setup(setup)) => {
                 mark_contained();
-                wasm_bindgen_futures::spawn_local(task(request));
+                match context(&setup.workload, &setup.params, 1, 0.0, setup.panic_task) {
+                    Ok(ctx) => SETUP.with(|s| *s.borrow_mut() = Some((ctx, setup))),
+                    Err(error) => post(&FromWorker::Failed { id: None, error }),
+                }
             }
+            Ok(ToWorker::Task { index }) => match SETUP.with(|s| s.borrow().clone()) {
+                Some((ctx, setup)) => wasm_bindgen_futures::spawn_local(task(ctx, index, setup.slot, setup.t0)),
+                None => post(&FromWorker::Failed { id: None, error: "a task came before its setup".into() }),
+            },
             Err(error) => post(&FromWorker::Failed { id: None, error }),
         }
     });
@@ -152,21 +161,16 @@ async fn run(request: RunRequest) {
 }
 
 /// As an isolated worker: one task, its result back by message.
-async fn task(request: TaskRequest) {
-    match context(&request.workload, &request.params, 1, 0.0, request.panic_task) {
-        Ok(ctx) => {
-            CURRENT.with(|c| *c.borrow_mut() = Some(ctx.workload.clone()));
-            let (value, record) = exec::one_task(&ctx, &BrowserHost, request.index, request.slot, request.t0).await;
-            // What the task put for other workers leaves by message, each
-            // item on its own, before the task is reported done.
-            for item in ctx.workload.take_items() {
-                post(&FromWorker::Put { item });
-            }
-            CURRENT.with(|c| *c.borrow_mut() = None);
-            post(&FromWorker::TaskDone { value, record });
-        }
-        Err(error) => post(&FromWorker::Failed { id: None, error }),
+async fn task(ctx: RunContext, index: usize, slot: u32, t0: f64) {
+    CURRENT.with(|c| *c.borrow_mut() = Some(ctx.workload.clone()));
+    let (value, record) = exec::one_task(&ctx, &BrowserHost, index, slot, t0).await;
+    // What the task put for other workers leaves by message, each item on
+    // its own, before the task is reported done.
+    for item in ctx.workload.take_items() {
+        post(&FromWorker::Put { item });
     }
+    CURRENT.with(|c| *c.borrow_mut() = None);
+    post(&FromWorker::TaskDone { value, record });
 }
 
 pub(crate) fn js_error_text(value: &JsValue) -> String {

@@ -11,7 +11,6 @@
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
-use std::future::Future;
 use std::rc::Rc;
 use std::task::{Context, Poll, Waker};
 
@@ -20,51 +19,23 @@ use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use super::clock::SharedClock;
 use crate::core::clock::Clock;
-use crate::core::protocol::{decode, encode, FromWorker, TaskRequest, ToWorker};
+use crate::core::protocol::{decode, encode, FromWorker, TaskSetup, ToWorker};
 use crate::core::record::TaskRecord;
 use crate::exec::{IsolatedReport, Outcome, RunContext};
 
-enum Event {
-    Message(String),
-    Crashed(String),
-}
-
-/// Events from all workers, tagged with (slot, generation), awaited one by one.
-#[derive(Default)]
-struct Queue {
-    events: VecDeque<(usize, u32, Event)>,
-    waker: Option<Waker>,
-}
-
-#[derive(Clone, Default)]
-struct Events(Rc<RefCell<Queue>>);
-
-impl Events {
-    fn push(&self, slot: usize, generation: u32, event: Event) {
-        let mut q = self.0.borrow_mut();
-        q.events.push_back((slot, generation, event));
-        if let Some(w) = q.waker.take() {
-            w.wake();
-        }
-    }
-
-    fn next(&self) -> impl Future<Output = (usize, u32, Event)> + '_ {
-        std::future::poll_fn(move |cx: &mut Context<'_>| {
-            let mut q = self.0.borrow_mut();
-            match q.events.pop_front() {
-                Some(e) => Poll::Ready(e),
-                None => {
-                    q.waker = Some(cx.waker().clone());
-                    Poll::Pending
-                }
-            }
-        })
-    }
-}
-
 type Handlers = (Closure<dyn FnMut(MessageEvent)>, Closure<dyn FnMut(ErrorEvent)>);
 
+/// A worker and its handlers, owned by the run's loop: replaced (and so
+/// dropped) only there, never inside one of its own handlers.
 struct Slot {
+    worker: Worker,
+    /// Healthy and idle at the end of the run: kept for the next one.
+    keep: bool,
+    _handlers: Handlers,
+}
+
+/// What the run knows of one slot's worker.
+struct SlotState {
     worker: Worker,
     generation: u32,
     created_ms: f64,
@@ -72,9 +43,6 @@ struct Slot {
     busy: Option<(usize, f64)>,
     /// Loaded and listening (a reused worker is from the start).
     ready: bool,
-    /// Healthy and idle at the end of the run: kept for the next one.
-    keep: bool,
-    _handlers: Handlers,
 }
 
 /// At most this many idle workers wait for the next run.
@@ -105,8 +73,10 @@ impl Drop for Slot {
 }
 
 /// A worker for `slot`: an idle one from the last run if there is one,
-/// else a new one (which says `Loaded` when it listens).
-fn start(slot: usize, generation: u32, events: &Events) -> Result<Slot, String> {
+/// else a new one (which says `Loaded` when it listens). Its messages are
+/// handled as they arrive, in its `onmessage`: a finished task's next task
+/// leaves at once, with no wait for the run's future to be polled.
+fn start(slot: usize, generation: u32, shared: &Rc<RefCell<Shared>>) -> Result<(Slot, SlotState), String> {
     let spare = SPARE.with(|spare| spare.borrow_mut().pop());
     let ready = spare.is_some();
     let worker = match spare {
@@ -119,31 +89,28 @@ fn start(slot: usize, generation: u32, events: &Events) -> Result<Slot, String> 
         }
     };
     let on_message = {
-        let events = events.clone();
+        let shared = Rc::downgrade(shared);
         Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-            if let Some(text) = e.data().as_string() {
-                events.push(slot, generation, Event::Message(text));
+            if let (Some(shared), Some(text)) = (shared.upgrade(), e.data().as_string()) {
+                shared.borrow_mut().message(slot, generation, &text);
             }
         })
     };
     let on_error = {
-        let events = events.clone();
+        let shared = Rc::downgrade(shared);
         Closure::<dyn FnMut(ErrorEvent)>::new(move |e: ErrorEvent| {
             e.prevent_default();
-            events.push(slot, generation, Event::Crashed(e.message()));
+            if let Some(shared) = shared.upgrade() {
+                let message = e.message();
+                let why = if message.is_empty() { "the worker crashed".into() } else { message };
+                shared.borrow_mut().crashed(slot, generation, why);
+            }
         })
     };
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    Ok(Slot {
-        worker,
-        generation,
-        created_ms: SharedClock.now_ms(),
-        busy: None,
-        ready,
-        keep: false,
-        _handlers: (on_message, on_error),
-    })
+    let state = SlotState { worker: worker.clone(), generation, created_ms: SharedClock.now_ms(), busy: None, ready };
+    Ok((Slot { worker, keep: false, _handlers: (on_message, on_error) }, state))
 }
 
 /// The page's end of a queue between isolated workers (a pipe and its
@@ -179,7 +146,7 @@ impl Broker {
 
     /// Sends what waits to the next taker, round robin, and `last` to every
     /// taker once all producers are done.
-    fn flush(&mut self, slots: &[Slot]) {
+    fn flush(&mut self, slots: &[SlotState]) {
         if self.takers.is_empty() {
             return;
         }
@@ -217,97 +184,182 @@ fn failed(ctx: &RunContext, index: usize, slot: usize, since: f64, t0: f64, why:
     (None, record)
 }
 
+/// One run's state, shared by the workers' handlers and the run's loop.
+struct Shared {
+    ctx: RunContext,
+    t0: f64,
+    slots: Vec<SlotState>,
+    outcomes: Vec<Option<Outcome>>,
+    next: usize,
+    remaining: usize,
+    message_ms: Vec<f64>,
+    startup_ms: Vec<f64>,
+    broker: Broker,
+    /// Workers that crashed, for the loop to replace: (slot, generation, why).
+    crashes: VecDeque<(usize, u32, String)>,
+    /// The run's loop, waiting for the end or a crash.
+    waker: Option<Waker>,
+}
+
+impl Shared {
+    /// Each worker builds the workload once per run; then a task is its index.
+    fn set_up(&self, s: usize) {
+        let setup = TaskSetup {
+            workload: self.ctx.workload_id.clone(),
+            params: self.ctx.params.clone(),
+            slot: s as u32,
+            t0: self.t0,
+            panic_task: self.ctx.panic_task,
+        };
+        let _ = self.slots[s].worker.post_message(&JsValue::from_str(&encode(&ToWorker::Setup(setup))));
+    }
+
+    fn send_next(&mut self, s: usize) {
+        if self.next < self.outcomes.len() {
+            let index = self.next;
+            self.broker.task_started(&self.ctx, s, index);
+            self.slots[s].busy = Some((index, SharedClock.now_ms()));
+            let _ = self.slots[s].worker.post_message(&JsValue::from_str(&encode(&ToWorker::Task { index })));
+            self.next += 1;
+        }
+    }
+
+    /// A worker that is ready (loaded, or reused): its setup, then a task.
+    fn begin(&mut self, s: usize) {
+        self.set_up(s);
+        self.send_next(s);
+    }
+
+    fn message(&mut self, s: usize, generation: u32, text: &str) {
+        if self.slots[s].generation != generation {
+            return; // from a worker already replaced
+        }
+        match decode::<FromWorker>(text) {
+            Ok(FromWorker::Loaded) => {
+                self.slots[s].ready = true;
+                self.startup_ms.push(SharedClock.now_ms() - self.slots[s].created_ms);
+                self.begin(s);
+            }
+            Ok(FromWorker::Put { item }) => {
+                self.broker.items.push(item);
+                self.broker.passed += 1;
+            }
+            Ok(FromWorker::TaskDone { value, record }) => {
+                if let Some((index, sent)) = self.slots[s].busy.take() {
+                    self.broker.task_ended(&self.ctx, s, index);
+                    self.ctx.progress.task_done();
+                    self.message_ms.push((SharedClock.now_ms() - sent) - record.duration_ms());
+                    self.outcomes[index] = Some((value, record));
+                    self.remaining -= 1;
+                }
+                self.send_next(s);
+            }
+            Ok(FromWorker::Failed { error, .. }) => return self.crashed(s, generation, error),
+            Ok(_) => {}
+            Err(error) => return self.crashed(s, generation, error),
+        }
+        self.broker.flush(&self.slots);
+        if self.remaining == 0 {
+            self.wake();
+        }
+    }
+
+    /// Only this worker dies: its task fails, and the loop puts a fresh
+    /// worker in its place.
+    fn crashed(&mut self, s: usize, generation: u32, why: String) {
+        if self.slots[s].generation != generation {
+            return;
+        }
+        if let Some((index, sent)) = self.slots[s].busy.take() {
+            self.broker.task_ended(&self.ctx, s, index);
+            self.outcomes[index] = Some(failed(&self.ctx, index, s, sent, self.t0, why.clone()));
+            self.remaining -= 1;
+        }
+        // Later events of this worker are stale from now on, and it is
+        // not kept for the next run.
+        self.slots[s].generation = generation.wrapping_add(1);
+        self.slots[s].ready = false;
+        self.crashes.push_back((s, self.slots[s].generation, why));
+        self.broker.flush(&self.slots);
+        self.wake();
+    }
+
+    fn wake(&mut self) {
+        if let Some(w) = self.waker.take() {
+            w.wake();
+        }
+    }
+}
+
 /// Runs every task of `ctx` on `ctx.workers` isolated workers.
 pub async fn run(ctx: &RunContext, t0: f64) -> Result<IsolatedReport, String> {
     let n = ctx.workload.task_count();
-    let events = Events::default();
+    let shared = Rc::new(RefCell::new(Shared {
+        ctx: ctx.clone(),
+        t0,
+        slots: Vec::new(),
+        outcomes: vec![None; n],
+        next: 0,
+        remaining: n,
+        message_ms: Vec::new(),
+        startup_ms: Vec::new(),
+        broker: Broker {
+            producers_left: (0..n).filter(|&i| !ctx.workload.takes_items(i)).count(),
+            ..Broker::default()
+        },
+        crashes: VecDeque::new(),
+        waker: None,
+    }));
     let mut slots = Vec::new();
     for s in 0..(ctx.workers as usize).min(n).max(1) {
-        slots.push(start(s, 0, &events)?);
+        let (slot, state) = start(s, 0, &shared)?;
+        slots.push(slot);
+        shared.borrow_mut().slots.push(state);
     }
-    let reused = slots.iter().filter(|slot| slot.ready).count();
-    let mut outcomes: Vec<Option<Outcome>> = vec![None; n];
-    let (mut next, mut remaining, mut replaced) = (0usize, n, 0usize);
-    let (mut message_ms, mut startup_ms) = (Vec::new(), Vec::new());
-    let mut broker =
-        Broker { producers_left: (0..n).filter(|&i| !ctx.workload.takes_items(i)).count(), ..Broker::default() };
-
-    let send_next = |slot: &mut Slot, s: usize, next: &mut usize, broker: &mut Broker| {
-        if *next < n {
-            broker.task_started(ctx, s, *next);
-            let request = TaskRequest {
-                workload: ctx.workload_id.clone(),
-                params: ctx.params.clone(),
-                index: *next,
-                slot: s as u32,
-                t0,
-                panic_task: ctx.panic_task,
-            };
-            slot.busy = Some((*next, SharedClock.now_ms()));
-            let _ = slot.worker.post_message(&JsValue::from_str(&encode(&ToWorker::Task(request))));
-            *next += 1;
-        }
-    };
-
-    for (s, slot) in slots.iter_mut().enumerate().filter(|(_, slot)| slot.ready) {
-        send_next(slot, s, &mut next, &mut broker);
-    }
-
-    while remaining > 0 {
-        let (s, generation, event) = events.next().await;
-        if slots[s].generation != generation {
-            continue; // from a worker already replaced
-        }
-        let crash = match event {
-            Event::Message(text) => match decode::<FromWorker>(&text) {
-                Ok(FromWorker::Loaded) => {
-                    slots[s].ready = true;
-                    startup_ms.push(SharedClock.now_ms() - slots[s].created_ms);
-                    send_next(&mut slots[s], s, &mut next, &mut broker);
-                    None
-                }
-                Ok(FromWorker::Put { item }) => {
-                    broker.items.push(item);
-                    broker.passed += 1;
-                    None
-                }
-                Ok(FromWorker::TaskDone { value, record }) => {
-                    if let Some((index, sent)) = slots[s].busy.take() {
-                        broker.task_ended(ctx, s, index);
-                        ctx.progress.task_done();
-                        message_ms.push((SharedClock.now_ms() - sent) - record.duration_ms());
-                        outcomes[index] = Some((value, record));
-                        remaining -= 1;
-                    }
-                    send_next(&mut slots[s], s, &mut next, &mut broker);
-                    None
-                }
-                Ok(FromWorker::Failed { error, .. }) => Some(error),
-                Ok(_) => None,
-                Err(error) => Some(error),
-            },
-            Event::Crashed(message) => Some(if message.is_empty() { "the worker crashed".into() } else { message }),
-        };
-        if let Some(why) = crash {
-            // Only this worker dies: its task fails, a fresh one takes its place.
-            if let Some((index, sent)) = slots[s].busy.take() {
-                broker.task_ended(ctx, s, index);
-                outcomes[index] = Some(failed(ctx, index, s, sent, t0, why));
-                remaining -= 1;
-            }
-            if remaining > 0 {
-                slots[s] = start(s, generation + 1, &events)?;
-                replaced += 1;
-                if slots[s].ready {
-                    send_next(&mut slots[s], s, &mut next, &mut broker);
-                }
+    let reused = shared.borrow().slots.iter().filter(|slot| slot.ready).count();
+    {
+        let mut sh = shared.borrow_mut();
+        for s in 0..sh.slots.len() {
+            if sh.slots[s].ready {
+                sh.begin(s);
             }
         }
-        broker.flush(&slots);
     }
+
+    let mut replaced = 0usize;
+    loop {
+        // Wait for the end of the run or a crash; the handlers do the rest.
+        let crash = std::future::poll_fn(|cx: &mut Context<'_>| {
+            let mut sh = shared.borrow_mut();
+            if let Some(crash) = sh.crashes.pop_front() {
+                Poll::Ready(Some(crash))
+            } else if sh.remaining == 0 {
+                Poll::Ready(None)
+            } else {
+                sh.waker = Some(cx.waker().clone());
+                Poll::Pending
+            }
+        })
+        .await;
+        let Some((s, generation, _why)) = crash else { break };
+        if shared.borrow().remaining == 0 {
+            continue; // nothing left for a replacement to do
+        }
+        let (slot, state) = start(s, generation, &shared)?;
+        slots[s] = slot; // drops the crashed worker and its handlers, here
+        replaced += 1;
+        let mut sh = shared.borrow_mut();
+        let ready = state.ready;
+        sh.slots[s] = state;
+        if ready {
+            sh.begin(s);
+        }
+    }
+
+    let mut sh = shared.borrow_mut();
     // Workers still starting are not ready to be reused; the others are.
-    for slot in &mut slots {
-        slot.keep = slot.ready && slot.busy.is_none();
+    for (slot, state) in slots.iter_mut().zip(&sh.slots) {
+        slot.keep = state.ready && state.busy.is_none();
     }
     drop(slots);
     let mean = |v: &[f64]| {
@@ -317,12 +369,14 @@ pub async fn run(ctx: &RunContext, t0: f64) -> Result<IsolatedReport, String> {
             v.iter().sum::<f64>() / v.len() as f64
         }
     };
+    // A task's messaging time is skewed (a few wait behind the browser's
+    // other work): the median says what a typical round trip costs.
     Ok(IsolatedReport {
-        tasks: outcomes.into_iter().map(|o| o.expect("every task has an outcome")).collect(),
-        message_ms: mean(&message_ms),
-        startup_ms: mean(&startup_ms),
+        tasks: std::mem::take(&mut sh.outcomes).into_iter().map(|o| o.expect("every task has an outcome")).collect(),
+        message_ms: crate::core::stats::median(&sh.message_ms).unwrap_or(0.0),
+        startup_ms: mean(&sh.startup_ms),
         replaced,
         reused,
-        items_passed: broker.passed,
+        items_passed: sh.broker.passed,
     })
 }

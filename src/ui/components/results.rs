@@ -48,7 +48,7 @@ fn figures(run: &RunRecord) -> Vec<String> {
         out.push(format!("thread start-up {} per thread", ms(v)));
     }
     if let Some(v) = get("message_ms") {
-        out.push(format!("{} in messages per task", ms(v)));
+        out.push(format!("{} in messages per task (median)", ms(v)));
     }
     if let Some(v) = get("worker_startup_ms") {
         out.push(format!("worker start-up {}", ms(v)));
