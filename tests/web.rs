@@ -79,3 +79,37 @@ fn the_shared_clock_moves_forward() {
     assert!(a > 1.0e12, "epoch milliseconds, not a worker-relative time: {a}");
     assert!(b >= a);
 }
+
+/// Many sleeps share one browser timer: each ends no earlier than asked,
+/// all end, and a sleep dropped before its time (a cancelled task) does
+/// not strand the others.
+#[wasm_bindgen_test]
+async fn sleeps_share_one_timer_and_none_ends_early() {
+    use spindle::core::clock::Clock;
+    use spindle::exec::join_all;
+    use spindle::platform::timer::sleep;
+
+    let dropped = sleep(1.0); // polled never, dropped first
+    let cancelled = Box::pin(sleep(2.0));
+    let waker = std::task::Waker::noop();
+    let mut cancelled = cancelled;
+    assert!(std::future::Future::poll(cancelled.as_mut(), &mut std::task::Context::from_waker(waker)).is_pending());
+    drop((dropped, cancelled)); // registered, then dropped before its deadline
+
+    let tasks = (0..300)
+        .map(|i| -> spindle::exec::LocalFuture<'static, (f64, f64)> {
+            let ms = f64::from(i % 7) * 3.0 + 1.0;
+            Box::pin(async move {
+                let start = SharedClock.now_ms();
+                sleep(ms).await;
+                (ms, SharedClock.now_ms() - start)
+            })
+        })
+        .collect();
+    let waited = join_all(tasks).await;
+    assert_eq!(waited.len(), 300);
+    for (asked, took) in waited {
+        assert!(took >= asked, "a sleep of {asked} ms ended after {took} ms");
+        assert!(took < asked + 1_000.0, "a sleep of {asked} ms took {took} ms");
+    }
+}

@@ -12,10 +12,6 @@ export function yield_now() {
   });
 }
 
-export function sleep(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 export function spawn_thread(module, memory, job) {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL("thread.js", self.location.href), { type: "module" });

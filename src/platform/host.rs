@@ -11,7 +11,6 @@ use crate::exec::{Host, IsolatedReport, LocalFuture, RunContext};
 #[wasm_bindgen(module = "/src/platform/host.js")]
 extern "C" {
     fn yield_now() -> js_sys::Promise;
-    fn sleep(ms: f64) -> js_sys::Promise;
     fn spawn_thread(module: JsValue, memory: JsValue, job: u32) -> js_sys::Promise;
 }
 
@@ -37,10 +36,7 @@ impl Host for BrowserHost {
     }
 
     fn sleep(&self, ms: f64) -> LocalFuture<'static, ()> {
-        let promise = sleep(ms);
-        Box::pin(async move {
-            let _ = JsFuture::from(promise).await;
-        })
+        Box::pin(super::timer::sleep(ms))
     }
 
     fn spawn_thread(&self, job: Box<dyn FnOnce() + Send>) -> LocalFuture<'static, Result<(), String>> {

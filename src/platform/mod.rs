@@ -12,6 +12,7 @@ pub mod io;
 pub mod isolated;
 pub mod progress;
 pub mod share;
+pub mod timer;
 pub mod url;
 pub mod worker_client;
 
