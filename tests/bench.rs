@@ -21,7 +21,7 @@ use spindle::core::mode::Mode;
 use spindle::core::workload::Params;
 use spindle::exec::native::{block_on, NativeHost};
 use spindle::exec::{run_mode, RunContext};
-use support::{dist, wait_result, Browser, Server};
+use support::{dist, wait_result, wait_result_quietly, Browser, Server};
 
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
@@ -46,17 +46,13 @@ fn wall(doc: &Value, mode: &str) -> f64 {
 /// times; returns the measured result documents.
 fn browser_runs(browser: &Browser, server: &Server, query: &str, repeats: usize) -> Vec<Value> {
     browser.goto(&server.url(&format!("/?{query}&repeat=1&warmup=0&autorun=1")));
-    let (state, mut last) = wait_result(browser, 600);
+    let (state, mut last) = wait_result_quietly(browser, "", 600);
     assert_eq!(state, "done", "{query}: {last}");
     let mut docs = Vec::new();
     for _ in 0..repeats {
         browser.wait_for("#run", 10).click();
-        let text = browser
-            .wait_until(600, || {
-                let (state, text) = wait_result(browser, 600);
-                (state == "done" && text != last).then_some(text)
-            })
-            .expect("a new result");
+        let (state, text) = wait_result_quietly(browser, &last, 600);
+        assert_eq!(state, "done", "{query}: {text}");
         let doc: Value = serde_json::from_str(&text).expect("JSON");
         for run in doc["runs"].as_array().unwrap() {
             // `null` is Sequential when it is itself the reference (Mandelbrot).

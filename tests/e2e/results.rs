@@ -3,7 +3,7 @@
 
 use serde_json::{json, Value};
 
-use crate::support::{console_errors, dist, open, wait_done, Browser, Server};
+use crate::support::{console_errors, dist, open, wait_done, wait_result, wait_result_quietly, Browser, Server};
 
 fn count(browser: &Browser, css: &str) -> u64 {
     browser.eval("return document.querySelectorAll(arguments[0]).length;", vec![json!(css)]).as_u64().unwrap()
@@ -250,4 +250,18 @@ fn isolated_workers_stay_for_the_next_run() {
     assert_eq!(metrics["workers_reused"], 2.0, "{metrics}");
     assert!(metrics.get("worker_startup_ms").is_none(), "{metrics}");
     assert_eq!(doc["runs"][0]["correct"], true);
+
+    // Run again (waiting the benchmark's way, from inside the page): the
+    // same workers, the same answer, one round trip under a second.
+    let (_, last) = wait_result(&browser, 10);
+    browser.wait_for("#run", 10).click();
+    let (state, text) = wait_result_quietly(&browser, &last, 120);
+    assert_eq!(state, "done", "{text}");
+    assert_ne!(text, last);
+    let again: Value = serde_json::from_str(&text).unwrap();
+    let run = &again["runs"][0];
+    assert_eq!(run["correct"], true);
+    assert_eq!(run["metrics"]["workers_reused"], 2.0);
+    let trip = run["metrics"]["message_ms"].as_f64().unwrap();
+    assert!(trip > 0.0 && trip < 1_000.0, "median message round trip {trip} ms");
 }

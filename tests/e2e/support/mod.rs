@@ -49,6 +49,23 @@ pub fn wait_result(browser: &Browser, secs: u64) -> (String, String) {
         .unwrap_or_else(|| panic!("no result after {secs} s; state {:?}", el.attr("data-state")))
 }
 
+/// Waits, without WebDriver traffic while the page works, for a finished
+/// run whose document differs from `last`: the page checks for itself
+/// every 200 ms and answers once. For the benchmark, whose figures
+/// polling from outside would disturb (each poll wakes the browser's
+/// processes and the page's main thread, on a machine with 2 cores).
+pub fn wait_result_quietly(browser: &Browser, last: &str, secs: u64) -> (String, String) {
+    let script = "const [last, done] = arguments;
+        (function check() {
+            const e = document.getElementById('spindle-result');
+            const state = e && e.dataset.state;
+            if ((state === 'done' || state === 'error') && e.textContent !== last) done([state, e.textContent]);
+            else setTimeout(check, 200);
+        })();";
+    let v = browser.eval_async_with(script, vec![Value::from(last)], secs);
+    (v[0].as_str().unwrap_or_default().to_string(), v[1].as_str().unwrap_or_default().to_string())
+}
+
 /// Waits for a finished run and parses its JSON document.
 pub fn wait_done(browser: &Browser, secs: u64) -> Value {
     let (state, text) = wait_result(browser, secs);

@@ -133,6 +133,13 @@ impl Browser {
             .unwrap_or_else(|e| panic!("script failed: {e}"))
     }
 
+    /// Like [`Browser::eval_async`], with arguments and a time limit.
+    pub fn eval_async_with(&self, script: &str, args: Vec<Value>, secs: u64) -> Value {
+        self.session_call("POST", "/timeouts", Some(json!({ "script": secs * 1000 }))).expect("set the script timeout");
+        self.session_call("POST", "/execute/async", Some(json!({ "script": script, "args": args })))
+            .unwrap_or_else(|e| panic!("script failed: {e}"))
+    }
+
     pub fn find(&self, css: &str) -> Option<Element<'_>> {
         let v = self.session_call("POST", "/element", Some(json!({ "using": "css selector", "value": css }))).ok()?;
         Some(Element { browser: self, id: v[ELEMENT_KEY].as_str()?.to_string() })
