@@ -111,8 +111,10 @@ impl Mode {
             }
             Mode::Spawn => {
                 "Starts a fresh thread (a Web Worker on the shared memory) for every task and \
-                 joins them all. Real parallelism, but each thread costs a worker start-up, \
-                 and many tasks mean many threads: it does not scale to many small tasks."
+                 joins them all. As with Python's Thread.start(), each start waits until its \
+                 thread runs, so threads start one after another while the started ones work. \
+                 Real parallelism, but each thread costs a worker start-up, and many tasks mean \
+                 many threads: it does not scale to many small tasks."
             }
             Mode::Pool => {
                 "A rayon pool of N Web Workers sharing one WebAssembly memory, started once and \

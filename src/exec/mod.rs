@@ -35,18 +35,23 @@ use crate::core::workload::{Params, Reference, Workload};
 /// A boxed future that stays on its thread (browser futures are `!Send`).
 pub type LocalFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
 
+/// A started thread's end: `Err` if it died.
+pub type Join = LocalFuture<'static, Result<(), String>>;
+
 /// What the modes need from the place they run in.
 pub trait Host {
     /// Resolves after the event loop has had a turn.
     fn yield_now(&self) -> LocalFuture<'static, ()>;
     /// Resolves after `ms`, without blocking the thread (a timer).
     fn sleep(&self, ms: f64) -> LocalFuture<'static, ()>;
-    /// Starts `job` at once on a fresh thread that shares this memory;
-    /// resolves when the job has returned.
+    /// Starts `job` on a fresh thread that shares this memory and resolves
+    /// once the thread runs, like Python's `Thread.start()`, which returns
+    /// when the new thread has started; the [`Join`] it gives then resolves
+    /// when the job has returned (`join()`).
     ///
     /// # Errors
-    /// The thread could not be started, or died.
-    fn spawn_thread(&self, job: Box<dyn FnOnce() + Send>) -> LocalFuture<'static, Result<(), String>>;
+    /// The thread could not be started (or its join: it died).
+    fn spawn_thread(&self, job: Box<dyn FnOnce() + Send>) -> LocalFuture<'static, Result<Join, String>>;
     /// Runs every task of `ctx` on `ctx.workers` isolated instances (own
     /// memory, tasks and results by message).
     fn run_isolated(&self, ctx: &RunContext, t0: f64) -> LocalFuture<'static, Result<IsolatedReport, String>>;

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use std::path::PathBuf;
 
-use super::{record, timed_task, Host, IsolatedReport, LocalFuture, RunContext};
+use super::{record, timed_task, Host, IsolatedReport, Join, LocalFuture, RunContext};
 use crate::core::io::{check_download, check_file_chunk, file_bytes, BlockingIo, Io, FILE_CHUNK};
 
 /// Drives a future to completion on this thread. Native futures here are
@@ -46,16 +46,18 @@ impl Host for NativeHost {
         }))
     }
 
-    fn spawn_thread(&self, job: Box<dyn FnOnce() + Send>) -> LocalFuture<'static, Result<(), String>> {
+    fn spawn_thread(&self, job: Box<dyn FnOnce() + Send>) -> LocalFuture<'static, Result<Join, String>> {
+        // A native thread runs as soon as it is spawned.
         let handle = std::thread::spawn(job);
-        Box::pin(std::future::poll_fn(move |cx| {
+        let join: Join = Box::pin(std::future::poll_fn(move |cx| {
             if handle.is_finished() {
                 Poll::Ready(Ok(()))
             } else {
                 cx.waker().wake_by_ref();
                 Poll::Pending
             }
-        }))
+        }));
+        Box::pin(std::future::ready(Ok(join)))
     }
 
     fn run_isolated(&self, ctx: &RunContext, t0: f64) -> LocalFuture<'static, Result<IsolatedReport, String>> {

@@ -1,11 +1,13 @@
 //! Thread per task: a fresh thread (in the browser a Web Worker on the
-//! shared memory) is started for every task, all at once, then all are
-//! joined, like `threading.Thread(...).start()` / `join()` per task. The
-//! start-up of each thread is part of the wall time and reported on its own.
+//! shared memory) is started for every task, then all are joined, like
+//! `threading.Thread(...).start()` / `join()` per task. As in Python, each
+//! start returns once its thread runs, so threads start one after another
+//! while the started ones work. The start-up of each thread is part of the
+//! wall time and reported on its own.
 
 use std::sync::{Arc, Mutex, PoisonError};
 
-use super::{join_all, record, timed_task, Executor, Host, LocalFuture, Outcome, Run, RunContext};
+use super::{join_all, record, timed_task, Executor, Host, Join, LocalFuture, Outcome, Run, RunContext};
 
 pub struct ThreadPerTask;
 
@@ -35,11 +37,14 @@ impl Executor for ThreadPerTask {
             for (i, slot) in slots.iter().enumerate() {
                 let (ctx2, slot) = (ctx.clone(), slot.clone());
                 requested.push(ctx.clock.now_ms());
-                joins.push(host.spawn_thread(Box::new(move || {
-                    let began = ctx2.clock.now_ms();
-                    let outcome = timed_task(&ctx2, i, i as u32, t0);
-                    *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some((outcome, began));
-                })));
+                let started = host
+                    .spawn_thread(Box::new(move || {
+                        let began = ctx2.clock.now_ms();
+                        let outcome = timed_task(&ctx2, i, i as u32, t0);
+                        *slot.lock().unwrap_or_else(PoisonError::into_inner) = Some((outcome, began));
+                    }))
+                    .await;
+                joins.push(started.unwrap_or_else(|why| -> Join { Box::pin(std::future::ready(Err(why))) }));
             }
             let joined = join_all(joins).await;
             let mut startup = Vec::new();

@@ -12,17 +12,29 @@ export function yield_now() {
   });
 }
 
+// Resolves with [end] once the thread runs its job (like Python's
+// Thread.start()); `end` resolves when the job has returned. Either
+// rejects if the thread fails first.
 export function spawn_thread(module, memory, job) {
-  return new Promise((resolve, reject) => {
+  return new Promise((started, notStarted) => {
+    let finish;
+    const end = new Promise((resolve, reject) => { finish = { resolve, reject }; });
+    end.catch(() => {}); // awaited only if the thread started
+    const fail = (error) => {
+      worker.terminate();
+      finish.reject(error);
+      notStarted(error);
+    };
     const worker = new Worker(new URL("thread.js", self.location.href), { type: "module" });
     worker.onmessage = ({ data }) => {
+      if (data === "started") return started([end]);
+      if (data !== "done") return fail(new Error(String(data)));
       worker.terminate();
-      data === "done" ? resolve() : reject(new Error(String(data)));
+      finish.resolve();
     };
     worker.onerror = (event) => {
       event.preventDefault();
-      worker.terminate();
-      reject(new Error(event.message || "the thread's script could not be loaded"));
+      fail(new Error(event.message || "the thread's script could not be loaded"));
     };
     worker.postMessage([module, memory, job]);
   });
