@@ -11,13 +11,21 @@
 //!
 //! Expected t · m each; the unsynchronised one loses updates as soon as two
 //! tasks run at the same time on real threads.
+//!
+//! On isolated workers (processes) each worker bumps its own copy, which
+//! nobody else sees: the run's own copy stays at 0. The same three
+//! variants then also run on [`SharedCells`] that all workers share, as
+//! `multiprocessing.Value` does: the shared atomic and the shared counter
+//! under a lock are exact, the shared unsynchronised one loses updates.
 
 use std::collections::BTreeMap;
+use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-use super::mode::Mode;
-use super::workload::{whole_number, Built, ParamSpec, Params, Reference, SetupError, Workload, WorkloadSpec};
+use super::workload::{
+    whole_number, Built, ParamSpec, Params, Reference, SetupError, SharedCells, Workload, WorkloadSpec,
+};
 
 pub const MAX_TASKS: u64 = 64;
 pub const MAX_INCREMENTS: u64 = 10_000_000;
@@ -25,6 +33,13 @@ pub const MAX_INCREMENTS: u64 = 10_000_000;
 pub const SLICE: u64 = 10_000;
 /// All increments together on the page's main thread.
 pub const MAIN_THREAD_TOTAL: u64 = 20_000_000;
+
+/// The shared cells (isolated workers): the three counters and the lock.
+const RACY: usize = 0;
+const ATOMIC: usize = 1;
+const LOCKED: usize = 2;
+const LOCK: usize = 3;
+const CELLS: usize = 4;
 
 pub const SPEC: WorkloadSpec = WorkloadSpec {
     id: "counter",
@@ -34,8 +49,10 @@ pub const SPEC: WorkloadSpec = WorkloadSpec {
             read-then-write, an atomic add, and a mutex. On real threads (thread per task, the pool) the \
             unsynchronised counter loses updates whenever two tasks read the same value; the atomic and \
             the mutex never do. On one thread nothing is lost, and the GIL only hands over between \
-            slices, never between a read and its write. Isolated workers share no memory, so there is \
-            no shared counter to race on.",
+            slices, never between a read and its write. Isolated workers share no memory: each bumps its \
+            own copy and the run's copy stays 0, so there they also bump counters in a SharedArrayBuffer \
+            that all of them share, like multiprocessing.Value: the atomic and the locked one are exact, \
+            the unsynchronised one loses updates.",
     source: "shared/seeds/004: 10 threads × 1,000,000 × counter += 1, with and without Lock",
     params: &[
         ParamSpec { key: "tasks", label: "Threads", default: "10", help: "tasks that increment, 1 … 64" },
@@ -50,28 +67,60 @@ pub const SPEC: WorkloadSpec = WorkloadSpec {
     warm_up: || super::workload::exercise(&Counter::new(2, 1_000)),
 };
 
-#[derive(Debug)]
 pub struct Counter {
     pub tasks: u64,
     pub increments: u64,
     racy: AtomicU64,
     atomic: AtomicU64,
     locked: Mutex<u64>,
+    /// On isolated workers: the cells all of them share.
+    shared: OnceLock<Arc<dyn SharedCells>>,
+}
+
+impl fmt::Debug for Counter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Counter").field("tasks", &self.tasks).field("increments", &self.increments).finish()
+    }
 }
 
 impl Counter {
     pub fn new(tasks: u64, increments: u64) -> Counter {
-        Counter { tasks, increments, racy: AtomicU64::new(0), atomic: AtomicU64::new(0), locked: Mutex::new(0) }
+        Counter {
+            tasks,
+            increments,
+            racy: AtomicU64::new(0),
+            atomic: AtomicU64::new(0),
+            locked: Mutex::new(0),
+            shared: OnceLock::new(),
+        }
     }
 
     fn bump(&self, times: u64) {
+        let shared = self.shared.get();
         for _ in 0..times {
             // Read, then write: another thread's update in between is lost.
             let v = self.racy.load(Ordering::Relaxed);
             self.racy.store(v + 1, Ordering::Relaxed);
             self.atomic.fetch_add(1, Ordering::Relaxed);
             *self.locked.lock().unwrap_or_else(PoisonError::into_inner) += 1;
+            if let Some(cells) = shared {
+                let v = cells.load(RACY);
+                cells.store(RACY, v + 1);
+                cells.add(ATOMIC, 1);
+                // `with value.get_lock(): value.value += 1`
+                while cells.compare_exchange(LOCK, 0, 1) != 0 {
+                    std::hint::spin_loop();
+                }
+                cells.store(LOCKED, cells.load(LOCKED) + 1);
+                cells.store(LOCK, 0);
+            }
         }
+    }
+
+    /// The shared (unsynchronised, atomic, locked) counters, if shared.
+    pub fn shared_totals(&self) -> Option<(u64, u64, u64)> {
+        let count = |cells: &Arc<dyn SharedCells>, cell| u64::try_from(cells.load(cell)).unwrap_or(0);
+        self.shared.get().map(|c| (count(c, RACY), count(c, ATOMIC), count(c, LOCKED)))
     }
 
     /// (unsynchronised, atomic, mutex) as they stand.
@@ -121,8 +170,15 @@ impl Workload for Counter {
 
     fn answer(&self, _values: &[u64]) -> String {
         let (racy, atomic, locked) = self.totals();
-        let lost = self.expected().saturating_sub(racy);
-        format!("unsynchronised {racy} (lost {lost}) · atomic {atomic} · mutex {locked}")
+        let lost = |racy: u64| self.expected().saturating_sub(racy);
+        match self.shared_totals() {
+            None => format!("unsynchronised {racy} (lost {}) · atomic {atomic} · mutex {locked}", lost(racy)),
+            Some((s_racy, s_atomic, s_locked)) => format!(
+                "shared: unsynchronised {s_racy} (lost {}) · atomic {s_atomic} · with a lock {s_locked}; \
+                 not shared: {atomic} here (each worker bumped its own copy)",
+                lost(s_racy)
+            ),
+        }
     }
 
     fn reference(&self) -> Option<Reference> {
@@ -132,13 +188,25 @@ impl Workload for Counter {
 
     /// Right when the atomic and the mutex counters are exact; the
     /// unsynchronised one may only have lost updates, never gained any.
+    /// On isolated workers: the same of the shared counters, and the
+    /// run's own copy untouched.
     fn is_correct(&self, _answer: &str, _reference: &Reference) -> bool {
-        let (racy, atomic, locked) = self.totals();
-        atomic == self.expected() && locked == self.expected() && racy <= self.expected()
+        let e = self.expected();
+        match self.shared_totals() {
+            None => {
+                let (racy, atomic, locked) = self.totals();
+                atomic == e && locked == e && racy <= e
+            }
+            Some((racy, atomic, locked)) => atomic == e && locked == e && racy <= e && self.totals() == (0, 0, 0),
+        }
     }
 
-    fn unsupported(&self, mode: Mode) -> Option<&'static str> {
-        (mode == Mode::Isolated).then_some("isolated workers share no memory: there is no shared counter to race on")
+    fn shared_cells(&self) -> usize {
+        CELLS
+    }
+
+    fn share(&self, cells: Arc<dyn SharedCells>) {
+        let _ = self.shared.set(cells);
     }
 }
 
@@ -185,6 +253,39 @@ mod tests {
             racy < 800_000
         });
         assert!(lost_some, "4 threads × 200,000 unsynchronised increments never lost one");
+    }
+
+    #[test]
+    fn isolated_copies_share_only_the_cells() {
+        use crate::core::workload::LocalCells;
+        let lost_some = (0..5).any(|_| {
+            let cells: Arc<dyn SharedCells> = Arc::new(LocalCells::new(CELLS));
+            let run = Counter::new(4, 100_000);
+            run.share(cells.clone());
+            std::thread::scope(|s| {
+                for i in 0..4 {
+                    let cells = cells.clone();
+                    s.spawn(move || {
+                        // A worker's own copy of the workload, on the shared cells.
+                        let own = Counter::new(4, 100_000);
+                        own.share(cells);
+                        own.run_task(i);
+                        assert_eq!(own.totals(), (100_000, 100_000, 100_000));
+                    });
+                }
+            });
+            assert_eq!(run.totals(), (0, 0, 0), "nobody bumped the run's own copy");
+            let (racy, atomic, locked) = run.shared_totals().unwrap();
+            assert_eq!((atomic, locked), (400_000, 400_000));
+            assert!(run.is_correct("", &run.reference().unwrap()));
+            assert!(run.answer(&[]).contains("atomic 400000 · with a lock 400000; not shared: 0 here"));
+            racy < 400_000
+        });
+        assert!(lost_some, "4 workers × 100,000 shared unsynchronised increments never lost one");
+        // Cells nobody bumped: wrong (nothing was counted).
+        let alone = Counter::new(2, 10);
+        alone.share(Arc::new(LocalCells::new(CELLS)));
+        assert!(!alone.is_correct("", &alone.reference().unwrap()));
     }
 
     #[test]

@@ -513,11 +513,11 @@ mod tests {
 
     #[test]
     fn modes_a_workload_does_not_support_are_left_out() {
-        let (s, m) = Setup::from_query("workload=counter&modes=pool,isolated", 2);
-        assert_eq!(s.modes, vec![Mode::Pool]);
-        assert!(m[0].contains("share no memory"), "{m:?}");
-        let (s, _) = Setup::from_query("modes=sequential,isolated", 2);
-        assert_eq!(s.with_workload("counter").modes, vec![Mode::Sequential]);
+        let (s, m) = Setup::from_query("workload=files&modes=pool,isolated", 2);
+        assert_eq!(s.modes, vec![Mode::Isolated]);
+        assert!(m[0].contains("OPFS opens files only through promises"), "{m:?}");
+        let (s, _) = Setup::from_query("modes=sequential,pool", 2);
+        assert_eq!(s.with_workload("files").modes, vec![Mode::Sequential]);
     }
 
     #[test]

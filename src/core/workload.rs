@@ -86,6 +86,15 @@ pub trait Workload: Send + Sync {
     fn unsupported(&self, _mode: super::mode::Mode) -> Option<&'static str> {
         None
     }
+    /// How many [`SharedCells`] its tasks use when they run on isolated
+    /// workers (memory shared on purpose, like `multiprocessing.Value`);
+    /// 0: none. The host makes them and hands them with [`Workload::share`]
+    /// to its own copy of the workload and to every worker's.
+    fn shared_cells(&self) -> usize {
+        0
+    }
+    /// This copy's view of the run's shared cells.
+    fn share(&self, _cells: std::sync::Arc<dyn SharedCells>) {}
     /// A picture of the result, for workloads that draw one.
     fn picture(&self) -> Option<Picture> {
         None
@@ -93,6 +102,44 @@ pub trait Workload: Send + Sync {
     /// The answer known without running the tasks (a table, or an
     /// independent algorithm); `None` means "compare with Sequential".
     fn reference(&self) -> Option<Reference>;
+}
+
+/// Integer cells that isolated workers share although nothing else of
+/// their memory is: a `SharedArrayBuffer` in the browser, like the shared
+/// memory behind `multiprocessing.Value`. Every access is atomic; a
+/// read-then-write of two accesses is not.
+pub trait SharedCells: Send + Sync {
+    fn load(&self, cell: usize) -> i32;
+    fn store(&self, cell: usize, value: i32);
+    fn add(&self, cell: usize, value: i32);
+    /// Sets `cell` to `new` if it holds `current`; returns what it held.
+    fn compare_exchange(&self, cell: usize, current: i32, new: i32) -> i32;
+}
+
+/// [`SharedCells`] in this process's memory, for the host (native threads
+/// standing in for isolated workers) and tests.
+pub struct LocalCells(pub Vec<std::sync::atomic::AtomicI32>);
+
+impl LocalCells {
+    pub fn new(n: usize) -> LocalCells {
+        LocalCells((0..n).map(|_| std::sync::atomic::AtomicI32::new(0)).collect())
+    }
+}
+
+impl SharedCells for LocalCells {
+    fn load(&self, cell: usize) -> i32 {
+        self.0[cell].load(std::sync::atomic::Ordering::SeqCst)
+    }
+    fn store(&self, cell: usize, value: i32) {
+        self.0[cell].store(value, std::sync::atomic::Ordering::SeqCst);
+    }
+    fn add(&self, cell: usize, value: i32) {
+        self.0[cell].fetch_add(value, std::sync::atomic::Ordering::SeqCst);
+    }
+    fn compare_exchange(&self, cell: usize, current: i32, new: i32) -> i32 {
+        use std::sync::atomic::Ordering::SeqCst;
+        self.0[cell].compare_exchange(current, new, SeqCst, SeqCst).unwrap_or_else(|held| held)
+    }
 }
 
 /// An image: one palette index per pixel, row by row (0 is black).

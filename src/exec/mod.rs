@@ -141,6 +141,24 @@ impl RunContext {
         })
     }
 
+    /// A fresh copy: the workload built again from the same parameters
+    /// (what an isolated worker does), same clock, IO and progress.
+    ///
+    /// # Errors
+    /// As [`RunContext::build`].
+    pub fn copy(&self) -> Result<RunContext, String> {
+        let copy = RunContext::build(
+            &self.workload_id,
+            &self.params,
+            self.workers,
+            self.switch_ms,
+            self.panic_task,
+            self.clock.clone(),
+            self.io.clone(),
+        )?;
+        Ok(copy.with_progress(self.progress.clone()))
+    }
+
     /// The same context, reporting finished tasks to `progress`.
     pub fn with_progress(self, progress: Arc<dyn TaskProgress>) -> RunContext {
         RunContext { progress, ..self }

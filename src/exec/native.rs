@@ -8,9 +8,11 @@ use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use super::{record, timed_task, Host, IsolatedReport, Join, LocalFuture, RunContext};
 use crate::core::io::{check_download, check_file_chunk, file_bytes, BlockingIo, Io, FILE_CHUNK};
+use crate::core::workload::{LocalCells, SharedCells};
 
 /// Drives a future to completion on this thread. Native futures here are
 /// ready, or made ready by another thread or the clock, so polling in a
@@ -64,11 +66,28 @@ impl Host for NativeHost {
         let ctx = ctx.clone();
         Box::pin(async move {
             let n = ctx.workload.task_count();
+            // Memory shared on purpose (`multiprocessing.Value`): each task
+            // then runs on its own copy of the workload, sharing only the cells.
+            let cells = ctx.workload.shared_cells();
+            let cells = (cells > 0).then(|| -> Arc<dyn SharedCells> { Arc::new(LocalCells::new(cells)) });
+            if let Some(cells) = &cells {
+                ctx.workload.share(cells.clone());
+            }
             let tasks = std::thread::scope(|s| {
                 let handles: Vec<_> = (0..n)
                     .map(|i| {
-                        let ctx = &ctx;
-                        s.spawn(move || timed_task(ctx, i, (i % ctx.workers as usize) as u32, t0))
+                        let (ctx, cells) = (&ctx, cells.clone());
+                        s.spawn(move || {
+                            let worker = (i % ctx.workers as usize) as u32;
+                            match cells {
+                                None => timed_task(ctx, i, worker, t0),
+                                Some(cells) => {
+                                    let own = ctx.copy().expect("the workload was built from these params");
+                                    own.workload.share(cells);
+                                    timed_task(&own, i, worker, t0)
+                                }
+                            }
+                        })
                     })
                     .collect();
                 // A panicking task ends only its own thread.

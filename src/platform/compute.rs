@@ -71,7 +71,12 @@ pub fn register() {
         }
     }));
     let handler = Handler::new(|event: MessageEvent| {
-        let Some(text) = event.data().as_string() else {
+        let data = event.data();
+        // As an isolated worker: the run's shared memory, before its setup.
+        if let Some(buffer) = data.dyn_ref::<js_sys::SharedArrayBuffer>() {
+            return super::cells::adopt(buffer);
+        }
+        let Some(text) = data.as_string() else {
             return;
         };
         match decode::<ToWorker>(&text) {
@@ -93,7 +98,12 @@ pub fn register() {
             Ok(ToWorker::Setup(setup)) => {
                 mark_contained();
                 match context(&setup.workload, &setup.params, 1, 0.0, setup.panic_task) {
-                    Ok(ctx) => SETUP.with(|s| *s.borrow_mut() = Some((ctx, setup))),
+                    Ok(ctx) => {
+                        if ctx.workload.shared_cells() > 0 && super::cells::adopted() {
+                            ctx.workload.share(Arc::new(super::cells::JsCells));
+                        }
+                        SETUP.with(|s| *s.borrow_mut() = Some((ctx, setup)))
+                    }
                     Err(error) => post(&FromWorker::Failed { id: None, error }),
                 }
             }

@@ -12,6 +12,7 @@
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::Rc;
+use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
 
 use wasm_bindgen::prelude::*;
@@ -195,6 +196,9 @@ struct Shared {
     message_ms: Vec<f64>,
     startup_ms: Vec<f64>,
     broker: Broker,
+    /// Memory all workers share on purpose (see [`super::cells`]), if the
+    /// workload uses any: sent to each worker before its setup.
+    cells: Option<js_sys::SharedArrayBuffer>,
     /// Workers that crashed, for the loop to replace: (slot, generation, why).
     crashes: VecDeque<(usize, u32, String)>,
     /// The run's loop, waiting for the end or a crash.
@@ -204,6 +208,9 @@ struct Shared {
 impl Shared {
     /// Each worker builds the workload once per run; then a task is its index.
     fn set_up(&self, s: usize) {
+        if let Some(buffer) = &self.cells {
+            let _ = self.slots[s].worker.post_message(buffer);
+        }
         let setup = TaskSetup {
             workload: self.ctx.workload_id.clone(),
             params: self.ctx.params.clone(),
@@ -294,6 +301,11 @@ impl Shared {
 /// Runs every task of `ctx` on `ctx.workers` isolated workers.
 pub async fn run(ctx: &RunContext, t0: f64) -> Result<IsolatedReport, String> {
     let n = ctx.workload.task_count();
+    let cells = (ctx.workload.shared_cells() > 0).then(|| {
+        let buffer = super::cells::create(ctx.workload.shared_cells());
+        ctx.workload.share(Arc::new(super::cells::JsCells));
+        buffer
+    });
     let shared = Rc::new(RefCell::new(Shared {
         ctx: ctx.clone(),
         t0,
@@ -307,6 +319,7 @@ pub async fn run(ctx: &RunContext, t0: f64) -> Result<IsolatedReport, String> {
             producers_left: (0..n).filter(|&i| !ctx.workload.takes_items(i)).count(),
             ..Broker::default()
         },
+        cells,
         crashes: VecDeque::new(),
         waker: None,
     }));

@@ -3,6 +3,7 @@
 //! modes, the frame meter, the URL and the environment checks. Everything
 //! here converts types and calls into `core`/`exec`.
 
+pub mod cells;
 pub mod clock;
 pub mod compute;
 pub mod env;
