@@ -14,8 +14,9 @@
 //! - `ui` (wasm32 only, but for its pure state): the Yew page; one reducer
 //!   in [`ui::state`], components that only render.
 //!
-//! The binaries in `src/bin` are entry points only: `spindle-page` renders
-//! the page, `spindle-worker` registers the compute worker.
+//! The binary in `src/bin` is an entry point only: `spindle-page` renders
+//! the page; workers load the same bundle and call
+//! `platform::compute::spindle_compute_start`.
 
 #[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
 compile_error!(

@@ -1,8 +1,12 @@
 //! The page: renders Spindle's UI on the main thread, which never blocks.
+//! Workers instantiate this same bundle (see `www/compute.js`); there,
+//! with no window, the start function does nothing.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    yew::Renderer::<spindle::ui::App>::new().render();
+    if web_sys::window().is_some() {
+        yew::Renderer::<spindle::ui::App>::new().render();
+    }
 }
 
 #[cfg(not(target_arch = "wasm32"))]

@@ -3,6 +3,8 @@
 //! thread. It may block (Atomics.wait is allowed in workers); the page
 //! never does. The same bundle also serves as an isolated worker (one task
 //! at a time, its own memory) when it is sent `Task`s instead of `Init`.
+//! It is the page's own bundle: one wasm module for the page, the compute
+//! worker, its pool threads, threads and isolated workers.
 
 use std::cell::{Cell, RefCell};
 use std::sync::Arc;
@@ -49,8 +51,36 @@ fn post(message: &FromWorker) {
     let _ = scope().post_message(&JsValue::from_str(&encode(message)));
 }
 
-/// Entry point of the `spindle-worker` binary: installs the message handler
-/// and tells its parent it is listening.
+#[wasm_bindgen]
+extern "C" {
+    // The URL of this bundle's wasm-bindgen glue (spindle-page-<hash>.js).
+    #[wasm_bindgen(thread_local_v2, js_namespace = ["import", "meta"], js_name = url)]
+    static GLUE_URL: js_sys::JsString;
+}
+
+/// The URL of the app's JS glue, for workers that load the same bundle.
+pub(crate) fn glue_url() -> JsValue {
+    GLUE_URL.with(|url| url.clone().into())
+}
+
+/// The first message to a new compute or isolated worker (`www/compute.js`):
+/// the glue to import and this instance's compiled module, so the worker
+/// runs the page's own wasm without fetching or compiling it again.
+pub(crate) fn boot_message() -> JsValue {
+    let message = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&message, &"glue".into(), &glue_url());
+    let _ = js_sys::Reflect::set(&message, &"module".into(), &wasm_bindgen::module());
+    message.into()
+}
+
+/// Called by `www/compute.js` once this bundle is instantiated in a
+/// worker: it becomes a compute worker (or an isolated worker).
+#[wasm_bindgen]
+pub fn spindle_compute_start() {
+    register();
+}
+
+/// Installs the message handler and tells the parent it is listening.
 pub fn register() {
     std::panic::set_hook(Box::new(|info| {
         let payload = info.payload();

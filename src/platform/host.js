@@ -15,7 +15,7 @@ export function yield_now() {
 // Resolves with [end] once the thread runs its job (like Python's
 // Thread.start()); `end` resolves when the job has returned. Either
 // rejects if the thread fails first.
-export function spawn_thread(module, memory, job) {
+export function spawn_thread(glue, module, memory, job) {
   return new Promise((started, notStarted) => {
     let finish;
     const end = new Promise((resolve, reject) => { finish = { resolve, reject }; });
@@ -36,6 +36,6 @@ export function spawn_thread(module, memory, job) {
       event.preventDefault();
       fail(new Error(event.message || "the thread's script could not be loaded"));
     };
-    worker.postMessage([module, memory, job]);
+    worker.postMessage([glue, module, memory, job]);
   });
 }

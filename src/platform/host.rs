@@ -11,7 +11,7 @@ use crate::exec::{Host, IsolatedReport, Join, LocalFuture, RunContext};
 #[wasm_bindgen(module = "/src/platform/host.js")]
 extern "C" {
     fn yield_now() -> js_sys::Promise;
-    fn spawn_thread(module: JsValue, memory: JsValue, job: u32) -> js_sys::Promise;
+    fn spawn_thread(glue: JsValue, module: JsValue, memory: JsValue, job: u32) -> js_sys::Promise;
 }
 
 /// Runs a job handed over by [`BrowserHost::spawn_thread`]; called by
@@ -42,7 +42,7 @@ impl Host for BrowserHost {
     fn spawn_thread(&self, job: Box<dyn FnOnce() + Send>) -> LocalFuture<'static, Result<Join, String>> {
         // Leaks the job if the thread never starts: a few bytes, once.
         let ptr = Box::into_raw(Box::new(job)) as u32;
-        let started = spawn_thread(wasm_bindgen::module(), wasm_bindgen::memory(), ptr);
+        let started = spawn_thread(super::compute::glue_url(), wasm_bindgen::module(), wasm_bindgen::memory(), ptr);
         Box::pin(async move {
             // Resolves with [the promise of its end] (a bare promise would be flattened).
             let end = JsFuture::from(started).await.map_err(|e| js_error_text(&e))?;

@@ -86,7 +86,10 @@ fn start(slot: usize, generation: u32, shared: &Rc<RefCell<Shared>>) -> Result<(
             let options = WorkerOptions::new();
             options.set_type(WorkerType::Module);
             // Resolved against the compute worker's own script, compute.js.
-            Worker::new_with_options("./compute.js", &options).map_err(|e| super::compute::js_error_text(&e))?
+            let worker =
+                Worker::new_with_options("./compute.js", &options).map_err(|e| super::compute::js_error_text(&e))?;
+            let _ = worker.post_message(&super::compute::boot_message());
+            worker
         }
     };
     let on_message = {

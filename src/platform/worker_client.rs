@@ -16,8 +16,8 @@ use crate::core::protocol::{decode, encode, FromWorker, RunRequest, ToWorker};
 use crate::core::record::{PoolInfo, RunRecord};
 use crate::core::workload::{Params, Picture};
 
-/// The module worker script, copied from `www/` into the build: it loads
-/// the `spindle-worker` bundle, whose start function calls
+/// The module worker script, copied from `www/` into the build: sent the
+/// page's glue URL and compiled module, it instantiates them and calls
 /// `platform::compute::register`.
 const WORKER_SCRIPT: &str = "./compute.js";
 
@@ -185,6 +185,7 @@ impl ComputeClient {
                 let handlers = self.handlers(inner.generation);
                 worker.set_onmessage(Some(handlers.0.as_ref().unchecked_ref()));
                 worker.set_onerror(Some(handlers.1.as_ref().unchecked_ref()));
+                let _ = worker.post_message(&super::compute::boot_message());
                 inner.worker = Some(worker);
                 inner._handlers = Some(handlers);
                 ClientEvent::PoolStarting { threads }
