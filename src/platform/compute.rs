@@ -7,7 +7,10 @@
 //! worker, its pool threads, threads and isolated workers.
 
 use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::rc::Rc;
 use std::sync::Arc;
+use std::task::{Context, Waker};
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
@@ -36,7 +39,7 @@ thread_local! {
     // be handed items by message while it runs.
     static CURRENT: RefCell<Option<Arc<dyn Workload>>> = const { RefCell::new(None) };
     // As an isolated worker: the run its tasks belong to (see `Setup`).
-    static SETUP: RefCell<Option<(RunContext, TaskSetup)>> = const { RefCell::new(None) };
+    static SETUP: RefCell<Option<Rc<(RunContext, TaskSetup)>>> = const { RefCell::new(None) };
     // A crash on this thread is reported by its parent (an isolated worker,
     // a thread of "thread per task"), not broadcast to the page.
     static CONTAINED: Cell<bool> = const { Cell::new(false) };
@@ -132,13 +135,23 @@ pub fn register() {
                         if ctx.workload.shared_cells() > 0 && super::cells::adopted() {
                             ctx.workload.share(Arc::new(super::cells::JsCells));
                         }
-                        SETUP.with(|s| *s.borrow_mut() = Some((ctx, setup)))
+                        SETUP.with(|s| *s.borrow_mut() = Some(Rc::new((ctx, setup))))
                     }
                     Err(error) => post(&FromWorker::Failed { id: None, error }),
                 }
             }
             Ok(ToWorker::Task { index }) => match SETUP.with(|s| s.borrow().clone()) {
-                Some((ctx, setup)) => wasm_bindgen_futures::spawn_local(task(ctx, index, setup.slot, setup.t0)),
+                Some(setup) => {
+                    // Most tasks never wait: run them here and now, and hand
+                    // only the ones that do to the event loop (a spawned task
+                    // costs a JS closure and a turn of the microtask queue).
+                    let mut run = Box::pin(task(setup, index));
+                    if run.as_mut().poll(&mut Context::from_waker(Waker::noop())).is_pending() {
+                        // Polled again at once with a real waker; futures here
+                        // check their state on every poll, so nothing is lost.
+                        wasm_bindgen_futures::spawn_local(run);
+                    }
+                }
                 None => post(&FromWorker::Failed { id: None, error: "a task came before its setup".into() }),
             },
             Err(error) => post(&FromWorker::Failed { id: None, error }),
@@ -201,9 +214,10 @@ async fn run(request: RunRequest) {
 }
 
 /// As an isolated worker: one task, its result back by message.
-async fn task(ctx: RunContext, index: usize, slot: u32, t0: f64) {
+async fn task(setup: Rc<(RunContext, TaskSetup)>, index: usize) {
+    let (ctx, setup) = &*setup;
     CURRENT.with(|c| *c.borrow_mut() = Some(ctx.workload.clone()));
-    let (value, record) = exec::one_task(&ctx, &BrowserHost, index, slot, t0).await;
+    let (value, record) = exec::one_task(ctx, &BrowserHost, index, setup.slot, setup.t0).await;
     // What the task put for other workers leaves by message, each item on
     // its own, before the task is reported done.
     for item in ctx.workload.take_items() {
