@@ -331,6 +331,9 @@ fn the_unsynchronised_counter_loses_updates_where_memory_is_shared() {
         let result = isolated["result"].as_str().unwrap();
         assert_eq!(isolated["correct"], true, "{result}");
         assert!(result.contains("· atomic 10000000 · with a lock 10000000; not shared: 0 here"), "{result}");
+        // The page shows each mode's own right answer where they differ.
+        let row = browser.wait_for("#summary-isolated", 5).text();
+        assert!(row.contains("✓ shared: unsynchronised"), "{row}");
         if !run_of(&doc, "pool")["result"].as_str().unwrap().contains("(lost 0)") {
             lost_in_pool = true;
             break;

@@ -14,9 +14,14 @@ use crate::core::stats::ModeStats;
 use crate::ui::format::{group_digits, ms};
 use crate::ui::state::Action;
 
-/// The check, and the answer itself only where it is not the right one.
-fn check(run: &RunRecord) -> Html {
+/// The check, and the answer itself where it is wrong or differs from the
+/// one above the table (a right answer may differ by mode: the counter's
+/// lost updates).
+fn check(run: &RunRecord, headline: Option<&str>) -> Html {
     match run.correct {
+        Some(true) if headline.is_some_and(|h| h != run.result) => {
+            html! { <span class="yes">{ format!("✓ {}", group_digits(&run.result)) }</span> }
+        }
         Some(true) => html! { <span class="yes">{ "✓ correct" }</span> },
         Some(false) => html! {
             <span class="no">{ format!("✗ {} (vs {})", group_digits(&run.result), run.checked_against) }</span>
@@ -125,6 +130,7 @@ pub fn Results(props: &Props) -> Html {
     };
     let is_shared = props.here.is_none();
     let compare = other.is_some();
+    let headline = doc.runs.iter().find(|r| r.correct == Some(true)).map(|r| r.result.as_str());
     let rows = doc.runs.iter().map(|run| {
         let stats = doc.stats_of(run.mode);
         let theirs = other.as_ref().and_then(|o| o.stats_of(run.mode));
@@ -149,7 +155,7 @@ pub fn Results(props: &Props) -> Html {
                 }
                 <td class="num gap">{ gap }</td>
                 <td class="num">{ over }</td>
-                <td class="check">{ check(run) }</td>
+                <td class="check">{ check(run, headline) }</td>
             </tr>
         }
     });
