@@ -130,7 +130,9 @@ pub fn Results(props: &Props) -> Html {
     };
     let is_shared = props.here.is_none();
     let compare = other.is_some();
-    let headline = doc.runs.iter().find(|r| r.correct == Some(true)).map(|r| r.result.as_str());
+    // The first right answer stands above the table; rows repeat only others.
+    let right = doc.runs.iter().find(|r| r.correct == Some(true));
+    let headline = right.map(|r| r.result.as_str());
     let rows = doc.runs.iter().map(|run| {
         let stats = doc.stats_of(run.mode);
         let theirs = other.as_ref().and_then(|o| o.stats_of(run.mode));
@@ -178,7 +180,7 @@ pub fn Results(props: &Props) -> Html {
             <p class="warning" id="cancelled" hidden={!doc.cancelled}>
                 { "Cancelled: these figures are from the runs that finished before Cancel." }
             </p>
-            if let Some(right) = doc.runs.iter().find(|r| r.correct == Some(true)) {
+            if let Some(right) = right {
                 <p class="answer" id="answer">
                     { "Answer: " }<strong>{ group_digits(&right.result) }</strong>
                     { format!(", checked in every mode against {}.", right.checked_against) }
