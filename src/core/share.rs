@@ -134,19 +134,33 @@ pub fn decode(fragment: &str) -> Result<ResultDoc, ShareError> {
         miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLarge,
         status => ShareError::Damaged(format!("{status:?}")),
     })?;
-    let value: serde_json::Value =
-        serde_json::from_slice(&json).map_err(|e| ShareError::NotAResult(format!("not JSON: {e}")))?;
-    let version = value.get("version").and_then(serde_json::Value::as_u64).unwrap_or(0);
+    // Read as text into typed structs only: one JSON reader (the one the
+    // worker protocol uses) and no `serde_json::Value` in the bundle.
+    let not_json = |e: &dyn std::fmt::Display| ShareError::NotAResult(format!("not JSON: {e}"));
+    let json = std::str::from_utf8(&json).map_err(|e| not_json(&e))?;
+    serde_json::from_str::<serde::de::IgnoredAny>(json).map_err(|e| not_json(&e))?;
+    let version = if json.trim_start().starts_with('{') {
+        serde_json::from_str::<Versioned>(json).ok().and_then(|v| v.version).unwrap_or(0)
+    } else {
+        0
+    };
     if version > u64::from(RESULT_VERSION) {
         return Err(ShareError::NewerResult(u32::try_from(version).unwrap_or(u32::MAX)));
     }
     if version == 0 {
         return Err(ShareError::NotAResult("no format version".into()));
     }
-    let doc: ResultDoc = serde_json::from_value(value).map_err(|e| ShareError::NotAResult(e.to_string()))?;
+    let doc: ResultDoc = serde_json::from_str(json).map_err(|e| ShareError::NotAResult(e.to_string()))?;
     let doc = upgrade(doc);
     check(&doc)?;
     Ok(doc)
+}
+
+/// Just the format version of a result document (absent or not a whole
+/// number: none).
+#[derive(serde::Deserialize)]
+struct Versioned {
+    version: Option<u64>,
 }
 
 /// A document of an older format, brought to the current one. Version 1

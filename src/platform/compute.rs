@@ -92,7 +92,13 @@ pub fn register() {
             .map(|s| s.to_string())
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "a panic".into());
-        let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        // The wasm build leaves panic locations out (-Zlocation-detail=none,
+        // .cargo/config.toml: smaller download); the message stays.
+        let place = info
+            .location()
+            .filter(|l| l.line() > 0)
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
         let text = format!("panic: {what}{place}");
         web_sys::console::error_1(&text.clone().into());
         post(&FromWorker::Failed { id: None, error: text.clone() });
