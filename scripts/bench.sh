@@ -4,7 +4,7 @@
 # needs on first use. SPINDLE_BENCH_REPEATS (default 5) sets the repeats.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh --test
+bash scripts/setup.sh --bench
 export PATH="$HOME/.cargo/bin:$PATH"
 rm -rf dist
 trunk build --release

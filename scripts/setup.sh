@@ -4,11 +4,14 @@
 # package registries (trunk must find wasm-bindgen on PATH, see Trunk.toml).
 #
 #   scripts/setup.sh          toolchain + trunk + wasm-bindgen-cli
-#   scripts/setup.sh --test   the same, plus Debian's chromium and chromium-driver
+#   scripts/setup.sh --test   the same, plus Debian's chromium, chromium-driver
+#                             and firefox-esr, and geckodriver (from crates)
+#   scripts/setup.sh --bench  the same as --test
 set -euo pipefail
 
 TRUNK_VERSION=0.22.1
 WASM_BINDGEN_VERSION=0.2.130 # must equal the wasm-bindgen crate in Cargo.lock
+GECKODRIVER_VERSION=0.37.1
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -46,14 +49,31 @@ if ! have_version trunk "$TRUNK_VERSION"; then
   cargo +"$toolchain" install trunk --version "=$TRUNK_VERSION" --locked --force
 fi
 
-if [ "${1:-}" = "--test" ]; then
-  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
-    say "installing Debian's chromium and chromium-driver"
-    sudo_="" ; [ "$(id -u)" = 0 ] || sudo_=sudo
-    $sudo_ apt-get update -q
-    DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -q chromium chromium-driver
-  fi
-fi
+apt_install() { # package...
+  local sudo_=""
+  [ "$(id -u)" = 0 ] || sudo_=sudo
+  $sudo_ apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -q "$@"
+}
+
+# Browsers for the tests and the benchmark: Chromium (every test) and
+# Firefox ESR (one test, and the benchmark's second browser).
+case "${1:-}" in
+  --test | --bench)
+    if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+      say "installing Debian's chromium and chromium-driver"
+      apt_install chromium chromium-driver
+    fi
+    if ! command -v firefox-esr >/dev/null; then
+      say "installing Debian's firefox-esr"
+      apt_install firefox-esr
+    fi
+    if ! have_version geckodriver "$GECKODRIVER_VERSION"; then
+      say "installing geckodriver $GECKODRIVER_VERSION (~2 min, once)"
+      cargo +"$toolchain" install geckodriver --version "=$GECKODRIVER_VERSION" --locked --force
+    fi
+    ;;
+esac
 
 # build-std and Trunk's offline mode need the std sources' dependencies
 # fetched for wasm32 before an offline build.

@@ -1,8 +1,10 @@
 //! `scripts/bench.sh`: Spindle measured against native Rust and against its
 //! targets, in one invocation. The release page is served with the
-//! isolation headers and driven in headless Chromium through `autorun`
+//! isolation headers and driven in headless Chromium, and in Firefox ESR
+//! where it is installed, through `autorun`
 //! URLs (one warm-up, then `SPINDLE_BENCH_REPEATS` runs, default 5, each
-//! read from `#spindle-result`); the same core workload code runs natively
+//! read from `#spindle-result`; `SPINDLE_BENCH_BROWSERS`, e.g. `firefox`,
+//! picks the browsers); the same core workload code runs natively
 //! with rayon on the same thread counts. Ratios are taken pair by pair
 //! within a run, then the median. Prints a table and writes BENCHMARKS.md.
 
@@ -17,10 +19,11 @@ use std::sync::Arc;
 use serde_json::Value;
 use spindle::core::clock::HostClock;
 use spindle::core::io::NoBlockingIo;
-use spindle::core::mode::Mode;
+use spindle::core::mode::{Mode, Place};
 use spindle::core::workload::Params;
 use spindle::exec::native::{block_on, NativeHost};
 use spindle::exec::{run_mode, RunContext};
+use support::webdriver::Engine;
 use support::{dist, wait_result, wait_result_quietly, Browser, Server};
 
 fn median(mut v: Vec<f64>) -> f64 {
@@ -91,26 +94,63 @@ fn command_output(cmd: &str, args: &[&str]) -> String {
         .unwrap_or_default()
 }
 
+/// One figure of the targets table and what each browser measured.
 struct Row {
     figure: String,
     target: String,
-    measured: String,
-    met: Option<bool>,
+    measured: Vec<(String, Option<bool>)>,
 }
 
-fn main() {
-    let repeats: usize = std::env::var("SPINDLE_BENCH_REPEATS").ok().and_then(|r| r.parse().ok()).unwrap_or(5);
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    let dist = dist();
-    let server = Server::start(dist.clone(), true);
+/// The native side of a case: (sequential, pool) wall times per repeat.
+struct NativeCase {
+    runs: Vec<(f64, f64)>,
+}
+
+impl NativeCase {
+    fn speedup(&self) -> f64 {
+        median(self.runs.iter().map(|r| r.0 / r.1).collect())
+    }
+}
+
+type Case<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
+
+/// The CPU-bound cases the pool is measured on, in the browser and natively.
+const CASES: [Case<'static>; 3] = [
+    ("sum of primes, default bounds, chunk=250000", "workload=primes&chunk=250000", &[("chunk", "250000")]),
+    (
+        "sum of primes ≤ 20,000,000, chunk=1000000",
+        "workload=primes&bounds=20000000&chunk=1000000",
+        &[("bounds", "20000000"), ("chunk", "1000000")],
+    ),
+    ("Mandelbrot 800×600, 500 iterations, 10 rows a task", "workload=mandelbrot", &[]),
+];
+
+/// Every browser figure of one engine, in the order of the targets table,
+/// and its detail tables.
+struct BrowserReport {
+    rows: Vec<(String, String, String, Option<bool>)>,
+    pool_vs_native: String,
+    every_mode: String,
+}
+
+fn measure_browser(
+    engine: Engine,
+    server: &Server,
+    repeats: usize,
+    cores: usize,
+    native: &[NativeCase],
+    native_tiny: &NativeCase,
+) -> BrowserReport {
+    let label = engine.name();
     let mut rows = Vec::new();
     let mut gaps = Vec::new();
-    let mut detail = String::new();
+    let mut pool_vs_native = String::new();
+    eprintln!("[bench] {label}: cold loads");
 
     // Cold loads: navigation to first render, pool start-up.
     let (mut ready, mut startup) = (Vec::new(), Vec::new());
     for _ in 0..repeats {
-        let browser = Browser::launch();
+        let browser = Browser::launch_engine(engine);
         browser.goto(&server.url(&format!("/?workers={cores}")));
         let el = browser.wait_for("#spindle-result", 30);
         let ms = browser.wait_until(30, || el.attr("data-ready-ms")?.parse::<f64>().ok()).expect("data-ready-ms");
@@ -119,7 +159,7 @@ fn main() {
             let v = browser.eval("return document.getElementById('env-pool').textContent", vec![]);
             (v.as_str()? == "ready").then_some(())
         });
-        assert!(pool.is_some(), "the pool never became ready");
+        assert!(pool.is_some(), "{label}: the pool never became ready");
         // The pool's own start-up, as the worker measured it, from a tiny run.
         browser.goto(&server.url(&format!("/?workers={cores}&bounds=10&modes=pool&repeat=1&warmup=0&autorun=1")));
         let (_, text) = wait_result(&browser, 60);
@@ -127,67 +167,46 @@ fn main() {
         startup.push(doc["pool"]["startup_ms"].as_f64().unwrap_or(f64::NAN));
     }
 
-    let browser = Browser::launch();
-    let version = command_output("chromium", &["--version"]);
+    let browser = Browser::launch_engine(engine);
 
     // Thread-pool speedup on CPU-bound work, against native rayon.
-    type Case<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
-    let cases: [Case; 3] = [
-        ("sum of primes, default bounds, chunk=250000", "workload=primes&chunk=250000", &[("chunk", "250000")]),
-        (
-            "sum of primes ≤ 20,000,000, chunk=1000000",
-            "workload=primes&bounds=20000000&chunk=1000000",
-            &[("bounds", "20000000"), ("chunk", "1000000")],
-        ),
-        ("Mandelbrot 800×600, 500 iterations, 10 rows a task", "workload=mandelbrot", &[]),
-    ];
-    let _ = writeln!(detail, "| workload | wasm sequential | wasm pool | wasm speedup | native sequential | native pool | native speedup | wasm ÷ native (sequential) |");
-    let _ = writeln!(detail, "|---|---|---|---|---|---|---|---|");
-    for (name, query, params) in cases {
-        let id = query.split('&').next().unwrap().trim_start_matches("workload=");
-        let docs = browser_runs(&browser, &server, &format!("{query}&workers={cores}&modes=sequential,pool"), repeats);
-        let native = native_runs(id, params, cores, repeats);
+    for ((name, query, _), native) in CASES.iter().zip(native) {
+        eprintln!("[bench] {label}: {name}");
+        let docs = browser_runs(&browser, server, &format!("{query}&workers={cores}&modes=sequential,pool"), repeats);
         let seq = median(docs.iter().map(|d| wall(d, "sequential")).collect());
         let par = median(docs.iter().map(|d| wall(d, "pool")).collect());
         let speedup = median(docs.iter().map(|d| wall(d, "sequential") / wall(d, "pool")).collect());
-        let nseq = median(native.iter().map(|r| r.0).collect());
-        let npar = median(native.iter().map(|r| r.1).collect());
-        let nspeed = median(native.iter().map(|r| r.0 / r.1).collect());
-        let ratio = median(docs.iter().zip(&native).map(|(d, n)| wall(d, "sequential") / n.0).collect());
+        let nseq = median(native.runs.iter().map(|r| r.0).collect());
+        let npar = median(native.runs.iter().map(|r| r.1).collect());
+        let nspeed = native.speedup();
+        let ratio = median(docs.iter().zip(&native.runs).map(|(d, n)| wall(d, "sequential") / n.0).collect());
         gaps.extend(docs.iter().map(|d| run_of(d, "pool")["responsiveness"]["longest_gap_ms"].as_f64().unwrap_or(0.0)));
         let _ = writeln!(
-            detail,
-            "| {name} | {seq:.0} ms | {par:.0} ms | {speedup:.2}× | {nseq:.0} ms | {npar:.0} ms | {nspeed:.2}× | {ratio:.2} |"
+            pool_vs_native,
+            "| {name} | {label} | {seq:.0} ms | {par:.0} ms | {speedup:.2}× | {nseq:.0} ms | {npar:.0} ms | {nspeed:.2}× | {ratio:.2} |"
         );
-        rows.push(Row {
-            figure: format!("Thread-pool speedup, {cores} workers: {name}"),
-            target: format!("≥ {:.2}× and ≥ native's {nspeed:.2}×", 0.95 * cores as f64),
-            measured: format!("{speedup:.2}×"),
-            met: Some(speedup >= 0.95 * cores as f64 && speedup >= nspeed * 0.999),
-        });
+        rows.push((
+            format!("Thread-pool speedup, {cores} workers: {name}"),
+            format!("≥ {:.2}× and ≥ native's {nspeed:.2}×", 0.95 * cores as f64),
+            format!("{speedup:.2}×"),
+            Some(speedup >= 0.95 * cores as f64 && speedup >= nspeed * 0.999),
+        ));
         if name.contains("20,000,000") {
-            rows.push(Row {
-                figure: format!("wasm sequential ÷ native sequential: {name}"),
-                target: "≤ 1.2".into(),
-                measured: format!("{ratio:.2} ({seq:.0} ms vs {nseq:.0} ms)"),
-                met: Some(ratio <= 1.2),
-            });
+            rows.push((
+                format!("wasm sequential ÷ native sequential: {name}"),
+                "≤ 1.2".into(),
+                format!("{ratio:.2} ({seq:.0} ms vs {nseq:.0} ms)"),
+                Some(ratio <= 1.2),
+            ));
         }
     }
 
     // Every mode side by side, as the page shows them.
+    eprintln!("[bench] {label}: every mode");
     let modes = "sequential,main,spawn,pool,gil,isolated,async,coop";
-    let docs = browser_runs(
-        &browser,
-        &server,
-        &format!("workload=primes&chunk=250000&workers={cores}&modes={modes}"),
-        repeats,
-    );
-    let _ = writeln!(
-        detail,
-        "\n## Every mode: sum of primes, default bounds, chunk=250000, {cores} workers\n\n\
-         | mode | wall | speedup vs Sequential | longest frame gap | its own figures |\n|---|---|---|---|---|"
-    );
+    let docs =
+        browser_runs(&browser, server, &format!("workload=primes&chunk=250000&workers={cores}&modes={modes}"), repeats);
+    let mut every_mode = String::new();
     for mode in modes.split(',') {
         let w = median(docs.iter().map(|d| wall(d, mode)).collect());
         let s = median(docs.iter().map(|d| wall(d, "sequential") / wall(d, mode)).collect());
@@ -206,16 +225,20 @@ fn main() {
                 )
             })
             .collect();
-        if mode != "main" {
+        // The target is for modes that run off the page's thread; the two
+        // that run on it (Main thread freezes it, Cooperative slices it)
+        // show their gaps in this table only.
+        if Mode::from_id(mode).map(Mode::place) == Some(Place::Worker) {
             gaps.push(g);
         }
-        let _ = writeln!(detail, "| {mode} | {w:.0} ms | {s:.2}× | {g:.0} ms | {} |", figures.join(", "));
+        let _ = writeln!(every_mode, "| {mode} | {w:.0} ms | {s:.2}× | {g:.0} ms | {} |", figures.join(", "));
     }
 
     // Isolated workers on coarse tasks.
+    eprintln!("[bench] {label}: isolated workers");
     let docs = browser_runs(
         &browser,
-        &server,
+        server,
         &format!("workload=primes&bounds=20000000&chunk=2500000&workers={cores}&modes=sequential,isolated"),
         repeats,
     );
@@ -224,80 +247,128 @@ fn main() {
         docs.iter().map(|d| run_of(d, "isolated")["metrics"]["message_ms"].as_f64().unwrap_or(f64::NAN)).collect(),
     );
     gaps.extend(docs.iter().map(|d| run_of(d, "isolated")["responsiveness"]["longest_gap_ms"].as_f64().unwrap_or(0.0)));
-    rows.push(Row {
-        figure: format!("Isolated-workers speedup, {cores} workers, 8 coarse tasks (primes ≤ 20M)"),
-        target: format!("≥ {:.2}×", 0.9 * cores as f64),
-        measured: format!("{speedup:.2}×"),
-        met: Some(speedup >= 0.9 * cores as f64),
-    });
+    rows.push((
+        format!("Isolated-workers speedup, {cores} workers, 8 coarse tasks (primes ≤ 20M)"),
+        format!("≥ {:.2}×", 0.9 * cores as f64),
+        format!("{speedup:.2}×"),
+        Some(speedup >= 0.9 * cores as f64),
+    ));
+
     // Per-task overhead: 100,000 tasks of 10 additions each.
+    eprintln!("[bench] {label}: tiny tasks");
     let docs = browser_runs(
         &browser,
-        &server,
+        server,
         &format!("workload=tiny&tasks=100000&workers={cores}&modes=sequential,pool"),
         repeats,
     );
     let per_task = |mode: &str| median(docs.iter().map(|d| wall(d, mode) * 1e3 / 100_000.0).collect());
     let (pool_us, seq_us) = (per_task("pool"), per_task("sequential"));
-    let native = native_runs("tiny", &[("tasks", "100000")], cores, repeats);
-    let native_us = median(native.iter().map(|r| r.1 * 1e3 / 100_000.0).collect());
-    rows.push(Row {
-        figure: format!("Per-task overhead of the pool on 100,000 tiny tasks, {cores} workers (wall ÷ tasks)"),
-        target: "≤ 5 µs".into(),
-        measured: format!(
+    let native_us = median(native_tiny.runs.iter().map(|r| r.1 * 1e3 / 100_000.0).collect());
+    rows.push((
+        format!("Per-task overhead of the pool on 100,000 tiny tasks, {cores} workers (wall ÷ tasks)"),
+        "≤ 5 µs".into(),
+        format!(
             "{pool_us:.2} µs (Sequential {seq_us:.2} µs, recording each task included; native pool {native_us:.2} µs)"
         ),
-        met: Some(pool_us <= 5.0),
-    });
+        Some(pool_us <= 5.0),
+    ));
 
     // Round trip of a task message to one warm isolated worker: 2,000 tiny
     // tasks (one addition each); time from posting a task to its result,
     // minus the task's own run time (median per run, median over runs).
-    let docs = browser_runs(&browser, &server, "workload=tiny&tasks=2000&size=1&workers=1&modes=isolated", repeats);
+    eprintln!("[bench] {label}: round trip");
+    let docs = browser_runs(&browser, server, "workload=tiny&tasks=2000&size=1&workers=1&modes=isolated", repeats);
     let round_trip = median(
         docs.iter()
             .map(|d| run_of(d, "isolated")["metrics"]["message_ms"].as_f64().unwrap_or(f64::NAN) * 1e3)
             .collect(),
     );
-    rows.push(Row {
-        figure: "Message round trip to an isolated worker (1 warm worker, 2,000 tiny tasks)".into(),
-        target: "≤ 100 µs median".into(),
-        measured: format!(
+    rows.push((
+        "Message round trip to an isolated worker (1 warm worker, 2,000 tiny tasks)".into(),
+        "≤ 100 µs median".into(),
+        format!(
             "{round_trip:.0} µs (8 coarse tasks on {cores} workers above: {:.0} µs per task in messages)",
             message * 1e3
         ),
-        met: Some(round_trip <= 100.0),
-    });
-    rows.push(Row {
-        figure: format!("Pool start-up, {cores} workers (fresh page)"),
-        target: "≤ 60 ms median".into(),
-        measured: format!("{:.0} ms", median(startup.clone())),
-        met: Some(median(startup.clone()) <= 60.0),
-    });
+        Some(round_trip <= 100.0),
+    ));
+    let startup = median(startup);
+    rows.push((
+        format!("Pool start-up, {cores} workers (fresh page)"),
+        "≤ 60 ms median".into(),
+        format!("{startup:.0} ms"),
+        Some(startup <= 60.0),
+    ));
 
     // Timers: 1,000 × 100 ms, async.
-    let docs = browser_runs(&browser, &server, "workload=timers&tasks=1000&ms=100&modes=async", repeats);
+    eprintln!("[bench] {label}: timers");
+    let docs = browser_runs(&browser, server, "workload=timers&tasks=1000&ms=100&modes=async", repeats);
     let timers = median(docs.iter().map(|d| wall(d, "async")).collect());
-    rows.push(Row {
-        figure: "`timers`, 1,000 tasks × 100 ms, `async`".into(),
-        target: "≤ 110 ms wall".into(),
-        measured: format!("{timers:.0} ms"),
-        met: Some(timers <= 110.0),
-    });
+    rows.push((
+        "`timers`, 1,000 tasks × 100 ms, `async`".into(),
+        "≤ 110 ms wall".into(),
+        format!("{timers:.0} ms"),
+        Some(timers <= 110.0),
+    ));
 
     let worst_gap = gaps.iter().copied().fold(0.0, f64::max);
-    rows.push(Row {
-        figure: "Main thread during worker-based modes (longest frame gap, all runs above)".into(),
-        target: "no gap ≥ 50 ms".into(),
-        measured: format!("{worst_gap:.0} ms"),
-        met: Some(worst_gap < 50.0),
-    });
-    rows.push(Row {
-        figure: "Page: navigation to first render, localhost, cold cache (fresh profile)".into(),
-        target: "≤ 300 ms".into(),
-        measured: format!("{:.0} ms median", median(ready.clone())),
-        met: Some(median(ready.clone()) <= 300.0),
-    });
+    rows.push((
+        "Main thread during worker-based modes (longest frame gap, all runs above)".into(),
+        "no gap ≥ 50 ms".into(),
+        format!("{worst_gap:.0} ms"),
+        Some(worst_gap < 50.0),
+    ));
+    let ready = median(ready);
+    rows.push((
+        "Page: navigation to first render, localhost, cold cache (fresh profile)".into(),
+        "≤ 300 ms".into(),
+        format!("{ready:.0} ms median"),
+        Some(ready <= 300.0),
+    ));
+    BrowserReport { rows, pool_vs_native, every_mode }
+}
+
+fn main() {
+    let repeats: usize = std::env::var("SPINDLE_BENCH_REPEATS").ok().and_then(|r| r.parse().ok()).unwrap_or(5);
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let dist = dist();
+    let server = Server::start(dist.clone(), true);
+
+    // The same workloads natively, once, for every browser to be paired with.
+    eprintln!("[bench] native runs");
+    let native: Vec<NativeCase> = CASES
+        .iter()
+        .map(|(_, query, params)| {
+            let id = query.split('&').next().unwrap().trim_start_matches("workload=");
+            NativeCase { runs: native_runs(id, params, cores, repeats) }
+        })
+        .collect();
+    let native_tiny = NativeCase { runs: native_runs("tiny", &[("tasks", "100000")], cores, repeats) };
+
+    // Chromium always; Firefox ESR where it and geckodriver are installed
+    // (`scripts/setup.sh --bench` installs them). SPINDLE_BENCH_BROWSERS
+    // (e.g. "firefox") picks some.
+    let chosen = std::env::var("SPINDLE_BENCH_BROWSERS").unwrap_or_else(|_| "chromium,firefox".into());
+    let engines: Vec<Engine> = [Engine::Chromium, Engine::Firefox]
+        .into_iter()
+        .filter(|&e| chosen.to_lowercase().contains(&format!("{e:?}").to_lowercase()))
+        .filter(|&e| e == Engine::Chromium || e.available())
+        .collect();
+    assert!(!engines.is_empty(), "SPINDLE_BENCH_BROWSERS={chosen:?} names no installed browser (chromium, firefox)");
+    let reports: Vec<BrowserReport> =
+        engines.iter().map(|&e| measure_browser(e, &server, repeats, cores, &native, &native_tiny)).collect();
+
+    let mut rows: Vec<Row> = reports[0]
+        .rows
+        .iter()
+        .map(|(figure, target, _, _)| Row { figure: figure.clone(), target: target.clone(), measured: Vec::new() })
+        .collect();
+    for report in &reports {
+        for (row, (_, _, measured, met)) in rows.iter_mut().zip(&report.rows) {
+            row.measured.push((measured.clone(), *met));
+        }
+    }
 
     // Transfer size: every wasm, JS and CSS file the page loads, gzip -9.
     let mut gz = 0usize;
@@ -310,21 +381,48 @@ fn main() {
             files.push(name);
         }
     }
+    let size = (format!("{:.0} KB", gz as f64 / 1000.0), Some(gz <= 250_000));
     rows.push(Row {
         figure: format!("Transfer size of the page (gzip -9, {} wasm/JS/CSS files)", files.len()),
         target: "≤ 250 KB".into(),
-        measured: format!("{:.0} KB", gz as f64 / 1000.0),
-        met: Some(gz <= 250_000),
+        measured: vec![size; engines.len()],
     });
 
-    let mut table = String::from("| figure | target | measured | met |\n|---|---|---|---|\n");
+    let names: Vec<&str> = engines.iter().map(|e| e.name()).collect();
+    let mut table = format!(
+        "| figure | target | {} |\n|---|---|{}\n",
+        names.join(" | met | ") + " | met",
+        "---|---|".repeat(names.len())
+    );
     for r in &rows {
-        let met = match r.met {
-            Some(true) => "yes",
-            Some(false) => "**no**",
-            None => "—",
-        };
-        let _ = writeln!(table, "| {} | {} | {} | {met} |", r.figure, r.target, r.measured);
+        let cells: Vec<String> = r
+            .measured
+            .iter()
+            .map(|(measured, met)| {
+                let met = match met {
+                    Some(true) => "yes",
+                    Some(false) => "**no**",
+                    None => "—",
+                };
+                format!("{measured} | {met}")
+            })
+            .collect();
+        let _ = writeln!(table, "| {} | {} | {} |", r.figure, r.target, cells.join(" | "));
+    }
+    let mut detail = String::from(
+        "| workload | browser | wasm sequential | wasm pool | wasm speedup | native sequential | native pool | native speedup | wasm ÷ native (sequential) |\n|---|---|---|---|---|---|---|---|---|\n",
+    );
+    for report in &reports {
+        detail.push_str(&report.pool_vs_native);
+    }
+    for (engine, report) in engines.iter().zip(&reports) {
+        let _ = writeln!(
+            detail,
+            "\n## Every mode in {}: sum of primes, default bounds, chunk=250000, {cores} workers\n\n\
+             | mode | wall | speedup vs Sequential | longest frame gap | its own figures |\n|---|---|---|---|---|\n{}",
+            engine.name(),
+            report.every_mode.trim_end()
+        );
     }
     let date = command_output("date", &["-u", "+%Y-%m-%d %H:%M UTC"]);
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
@@ -335,13 +433,19 @@ fn main() {
                 .map(|l| l.split(':').nth(1).unwrap_or("").trim().to_string())
         })
         .unwrap_or_else(|| "unknown CPU".into());
+    let mut browsers: Vec<String> = engines.iter().map(|e| format!("{}, headless", e.version())).collect();
+    if !engines.contains(&Engine::Firefox) && !Engine::Firefox.available() {
+        browsers.push("Firefox ESR: not installed (`scripts/setup.sh --bench` installs it), not measured".into());
+    }
     let report = format!(
         "# Spindle benchmarks\n\nWritten by `scripts/bench.sh` on {date}.\n\n\
-         - Machine: {cores} logical cores, {cpu}\n- Browser: {version}, headless\n\
+         - Machine: {cores} logical cores, {cpu}\n- Browsers: {}\n\
          - Page: release build (`trunk build --release`, no wasm-opt), served on 127.0.0.1 with COOP/COEP\n\
          - Method: one warm-up run, then {repeats} runs; medians; ratios pair by pair within a run. \
-         Native: the same `core`/`exec` code, release build, rayon with the same thread count.\n\n\
-         ## Against the targets\n\n{table}\n## Thread pool against native rayon\n\n{detail}"
+         Native: the same `core`/`exec` code, release build, rayon with the same thread count, \
+         run once in this invocation and paired with each browser's runs.\n\n\
+         ## Against the targets\n\n{table}\n## Thread pool against native rayon\n\n{detail}",
+        browsers.join("; ")
     );
     println!("{report}");
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("BENCHMARKS.md");

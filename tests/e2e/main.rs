@@ -1,13 +1,13 @@
 //! End-to-end tests: the release build in `dist/`, served with (and once
 //! without) the cross-origin isolation headers, driven in headless Chromium
-//! through chromedriver. Run by scripts/check.sh after `trunk build
+//! through chromedriver (and once in Firefox ESR through geckodriver). Run by scripts/check.sh after `trunk build
 //! --release`; `cargo test --features e2e --test e2e -- --test-threads=1`.
 
 mod results;
 mod support;
 
 use serde_json::Value;
-use support::{console_errors, open, open_with, wait_done, wait_result};
+use support::{console_errors, open, open_in, open_with, wait_done, wait_result, Engine};
 
 const DEFAULT_SUMS: &str = "37550402023,142913828922,312471072265";
 
@@ -213,6 +213,32 @@ fn every_mode_gives_the_known_sums_and_the_page_measures_itself() {
     assert!(coop[11]["start_ms"].as_f64().unwrap() < coop[0]["end_ms"].as_f64().unwrap());
     let errors = console_errors(&browser);
     assert!(errors.is_empty(), "{errors:#?}");
+}
+
+/// The benchmark measures Firefox ESR too: every mode must work there, with
+/// its shared memory, module workers and pool, and give the known sums.
+#[test]
+fn every_mode_gives_the_known_sums_in_firefox_esr() {
+    let (_server, browser) = open_in(
+        Engine::Firefox,
+        "?workers=2&chunk=500000&modes=sequential,main,spawn,pool,gil,isolated,async,coop&repeat=1&autorun=1",
+        true,
+    );
+    let doc = wait_done(&browser, 240);
+    assert_eq!(doc["env"]["crossOriginIsolated"], true, "COOP/COEP must isolate the page in Firefox too");
+    assert!(doc["env"]["userAgent"].as_str().unwrap_or_default().contains("Firefox/"), "{}", doc["env"]);
+    let modes: Vec<&str> = doc["runs"].as_array().unwrap().iter().map(|r| r["mode"].as_str().unwrap()).collect();
+    assert_eq!(modes, ALL_MODES, "all modes, in the fixed order");
+    for mode in ALL_MODES {
+        let run = run_of(&doc, mode);
+        assert_eq!(run["result"], DEFAULT_SUMS, "{mode}");
+        assert_eq!(run["correct"], true, "{mode}");
+        assert_eq!(run["failures"], 0, "{mode}");
+    }
+    assert_eq!(run_of(&doc, "pool")["threads"], 2);
+    let gaps = |mode: &str| run_of(&doc, mode)["responsiveness"]["gaps_over_50ms"].as_u64().unwrap();
+    assert!(gaps("main") >= 1, "main must freeze the page: {}", run_of(&doc, "main")["responsiveness"]);
+    assert_eq!(gaps("pool"), 0, "pool must not: {}", run_of(&doc, "pool")["responsiveness"]);
 }
 
 /// Also guards a regression: a replaced worker's late error event, left

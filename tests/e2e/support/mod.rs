@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use serde_json::Value;
 
 pub use server::Server;
-pub use webdriver::Browser;
+pub use webdriver::{Browser, Engine};
 
 /// The release build of the page (`trunk build --release`), or
 /// `$SPINDLE_DIST`.
@@ -31,8 +31,13 @@ pub fn open(query: &str) -> (Server, Browser) {
 }
 
 pub fn open_with(query: &str, isolated: bool) -> (Server, Browser) {
+    open_in(Engine::Chromium, query, isolated)
+}
+
+/// The page in a fresh browser of `engine`.
+pub fn open_in(engine: Engine, query: &str, isolated: bool) -> (Server, Browser) {
     let server = Server::start(dist(), isolated);
-    let browser = Browser::launch();
+    let browser = Browser::launch_engine(engine);
     browser.goto(&server.url(&format!("/{query}")));
     (server, browser)
 }

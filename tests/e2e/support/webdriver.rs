@@ -1,5 +1,6 @@
 //! A small blocking WebDriver client (W3C protocol over HTTP/1.1, std
-//! only) and a chromedriver process per browser session.
+//! only) and a driver process per browser session: chromedriver for
+//! Chromium (the tests), geckodriver for Firefox ESR (the benchmark too).
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -11,7 +12,59 @@ use serde_json::{json, Value};
 
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
 
-/// Headless Chromium driven through chromedriver. Dropping it ends both.
+/// A browser engine the client can drive, each through its own driver.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    /// Debian's `chromium` through `chromedriver` (`$CHROMIUM`, `$CHROMEDRIVER`).
+    Chromium,
+    /// Debian's `firefox-esr` through `geckodriver` (`$FIREFOX`, `$GECKODRIVER`).
+    Firefox,
+}
+
+impl Engine {
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Chromium => "Chromium",
+            Engine::Firefox => "Firefox ESR",
+        }
+    }
+
+    fn binaries(self) -> [(&'static str, &'static [&'static str]); 2] {
+        match self {
+            Engine::Chromium => {
+                [("CHROMEDRIVER", &["chromedriver"]), ("CHROMIUM", &["chromium", "chromium-browser", "google-chrome"])]
+            }
+            Engine::Firefox => [("GECKODRIVER", &["geckodriver"]), ("FIREFOX", &["firefox-esr", "firefox"])],
+        }
+    }
+
+    /// The driver and the browser, when both are installed.
+    fn locate(self) -> Option<(String, String)> {
+        let [driver, browser] = self.binaries();
+        Some((lookup(driver.0, driver.1)?, lookup(browser.0, browser.1)?))
+    }
+
+    #[allow(dead_code)] // the benchmark's
+    pub fn available(self) -> bool {
+        self.locate().is_some()
+    }
+
+    /// What the browser says of its version, e.g. "Mozilla Firefox 153.8.0esr".
+    #[allow(dead_code)] // the benchmark's
+    pub fn version(self) -> String {
+        let Some((_, browser)) = self.locate() else {
+            return format!("{} (not installed)", self.name());
+        };
+        Command::new(browser)
+            .arg("--version")
+            .output()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .unwrap_or_default()
+    }
+}
+
+/// A headless browser driven through its WebDriver server. Dropping it
+/// ends both.
 pub struct Browser {
     driver: Child,
     port: u16,
@@ -31,58 +84,100 @@ fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-fn find_binary(env: &str, names: &[&str]) -> String {
-    if let Ok(path) = std::env::var(env) {
-        return path;
-    }
-    for name in names {
-        for dir in std::env::var("PATH").unwrap_or_default().split(':') {
-            let candidate = std::path::Path::new(dir).join(name);
-            if candidate.is_file() {
-                return candidate.to_string_lossy().into_owned();
+/// As the machine's notes say: as root, without GPU or network services,
+/// in a fresh profile.
+fn chromium_capabilities(chromium: &str, profile: &std::path::Path) -> Value {
+    json!({
+        "capabilities": { "alwaysMatch": {
+            "browserName": "chrome",
+            "goog:loggingPrefs": { "browser": "ALL" },
+            "goog:chromeOptions": {
+                "binary": chromium,
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                    "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync",
+                    "--disable-dev-shm-usage", "--window-size=1280,1000",
+                    format!("--user-data-dir={}", profile.display()),
+                ]
             }
-        }
+        }}
+    })
+}
+
+/// `$env` if set, else the first of `names` on PATH.
+fn lookup(env: &str, names: &[&str]) -> Option<String> {
+    if let Ok(path) = std::env::var(env) {
+        return Some(path);
     }
-    panic!(
-        "{} not found on PATH (set {env}); scripts/setup.sh --test installs Debian's chromium and chromium-driver",
-        names[0]
-    );
+    let path = std::env::var("PATH").unwrap_or_default();
+    names.iter().find_map(|name| {
+        path.split(':')
+            .map(|dir| std::path::Path::new(dir).join(name))
+            .find(|candidate| candidate.is_file())
+            .map(|c| c.to_string_lossy().into_owned())
+    })
 }
 
 impl Browser {
+    /// Headless Chromium, as the tests use it.
     pub fn launch() -> Browser {
-        let chromedriver = find_binary("CHROMEDRIVER", &["chromedriver"]);
-        let chromium = find_binary("CHROMIUM", &["chromium", "chromium-browser", "google-chrome"]);
+        Browser::launch_engine(Engine::Chromium)
+    }
+
+    /// A fresh headless session of `engine`, with a new, empty profile.
+    ///
+    /// # Panics
+    /// When the engine or its driver is not installed (`scripts/setup.sh
+    /// --test` installs Chromium's, `--bench` also Firefox's) or does not
+    /// start a session.
+    pub fn launch_engine(engine: Engine) -> Browser {
+        let (driver_path, binary) = engine.locate().unwrap_or_else(|| {
+            panic!(
+                "{} or its WebDriver server is not installed: scripts/setup.sh --test installs Chromium's, --bench Firefox's",
+                engine.name()
+            )
+        });
         let port = free_port();
-        let driver = Command::new(&chromedriver)
-            .arg(format!("--port={port}"))
+        let mut command = Command::new(&driver_path);
+        match engine {
+            Engine::Chromium => command.arg(format!("--port={port}")),
+            Engine::Firefox => command.args(["--host", "127.0.0.1", "--port", &port.to_string()]),
+        };
+        let driver = command
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
-            .unwrap_or_else(|e| panic!("could not start {chromedriver}: {e}"));
+            .unwrap_or_else(|e| panic!("could not start {driver_path}: {e}"));
         let profile = std::env::temp_dir().join(format!("spindle-e2e-{port}-{}", std::process::id()));
         let mut browser = Browser { driver, port, session: String::new(), _profile: TempDir(profile.clone()) };
         let deadline = Instant::now() + Duration::from_secs(20);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "chromedriver did not listen on port {port}");
+            assert!(Instant::now() < deadline, "{driver_path} did not listen on port {port}");
             sleep(Duration::from_millis(50));
         }
-        let caps = json!({
-            "capabilities": { "alwaysMatch": {
-                "browserName": "chrome",
-                "goog:loggingPrefs": { "browser": "ALL" },
-                "goog:chromeOptions": {
-                    "binary": chromium,
-                    "args": [
-                        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                        "--no-first-run", "--disable-background-networking",
-                        "--disable-component-update", "--disable-sync",
-                        "--disable-dev-shm-usage", "--window-size=1280,1000",
-                        format!("--user-data-dir={}", profile.display()),
-                    ]
-                }
-            }}
-        });
+        let caps = match engine {
+            Engine::Chromium => chromium_capabilities(&binary, &profile),
+            // geckodriver makes a fresh profile per session, with its
+            // prefs that keep Firefox off the network (updates, telemetry).
+            Engine::Firefox => json!({
+                "capabilities": { "alwaysMatch": {
+                    "browserName": "firefox",
+                    "moz:firefoxOptions": {
+                        "binary": binary,
+                        "args": ["-headless", "--width=1280", "--height=1000"],
+                        "prefs": {
+                            "app.update.disabledForTesting": true,
+                            "browser.safebrowsing.update.enabled": false,
+                            "network.captive-portal-service.enabled": false,
+                            "network.connectivity-service.enabled": false,
+                            "datareporting.policy.dataSubmissionEnabled": false,
+                            "extensions.update.enabled": false
+                        }
+                    }
+                }}
+            }),
+        };
         let value = browser.call("POST", "/session", Some(caps)).expect("new WebDriver session");
         browser.session = value["sessionId"].as_str().expect("sessionId").to_string();
         browser
