@@ -161,19 +161,27 @@ fn without_isolation_the_page_says_why_and_does_not_hang() {
 
 const ALL_MODES: [&str; 8] = ["sequential", "main", "spawn", "pool", "gil", "isolated", "async", "coop"];
 
+/// All eight modes ran, in order, each right and without a failed task.
+fn assert_every_mode_gives_the_default_sums(doc: &Value) {
+    let modes: Vec<&str> = doc["runs"].as_array().unwrap().iter().map(|r| r["mode"].as_str().unwrap()).collect();
+    assert_eq!(modes, ALL_MODES, "all modes, in the fixed order");
+    for mode in ALL_MODES {
+        let run = run_of(doc, mode);
+        assert_eq!(run["result"], DEFAULT_SUMS, "{mode}");
+        assert_eq!(run["correct"], true, "{mode}");
+        assert_eq!(run["failures"], 0, "{mode}");
+    }
+}
+
 #[test]
 fn every_mode_gives_the_known_sums_and_the_page_measures_itself() {
     let (_server, browser) = open(
         "?workers=2&chunk=500000&modes=sequential,main,spawn,pool,gil,isolated,async,coop&repeat=1&warmup=0&autorun=1",
     );
     let doc = wait_done(&browser, 180);
-    let modes: Vec<&str> = doc["runs"].as_array().unwrap().iter().map(|r| r["mode"].as_str().unwrap()).collect();
-    assert_eq!(modes, ALL_MODES, "all modes, in the fixed order");
+    assert_every_mode_gives_the_default_sums(&doc);
     for mode in ALL_MODES {
         let run = run_of(&doc, mode);
-        assert_eq!(run["result"], DEFAULT_SUMS, "{mode}");
-        assert_eq!(run["correct"], true, "{mode}");
-        assert_eq!(run["failures"], 0, "{mode}");
         assert_eq!(run["tasks"].as_array().unwrap().len(), 12, "{mode}");
         let r = &run["responsiveness"];
         assert!(r["longest_gap_ms"].as_f64().is_some() && r["gaps_over_50ms"].as_u64().is_some(), "{mode}: {r}");
@@ -227,14 +235,7 @@ fn every_mode_gives_the_known_sums_in_firefox_esr() {
     let doc = wait_done(&browser, 240);
     assert_eq!(doc["env"]["crossOriginIsolated"], true, "COOP/COEP must isolate the page in Firefox too");
     assert!(doc["env"]["userAgent"].as_str().unwrap_or_default().contains("Firefox/"), "{}", doc["env"]);
-    let modes: Vec<&str> = doc["runs"].as_array().unwrap().iter().map(|r| r["mode"].as_str().unwrap()).collect();
-    assert_eq!(modes, ALL_MODES, "all modes, in the fixed order");
-    for mode in ALL_MODES {
-        let run = run_of(&doc, mode);
-        assert_eq!(run["result"], DEFAULT_SUMS, "{mode}");
-        assert_eq!(run["correct"], true, "{mode}");
-        assert_eq!(run["failures"], 0, "{mode}");
-    }
+    assert_every_mode_gives_the_default_sums(&doc);
     assert_eq!(run_of(&doc, "pool")["threads"], 2);
     let gaps = |mode: &str| run_of(&doc, mode)["responsiveness"]["gaps_over_50ms"].as_u64().unwrap();
     assert!(gaps("main") >= 1, "main must freeze the page: {}", run_of(&doc, "main")["responsiveness"]);
