@@ -2,14 +2,17 @@
 // the page and the worker bundle each number their inline snippets, and
 // two different inline0.js files would collide in dist/snippets).
 
-// When the page's last frame was drawn (see yield_now); page only.
+// When the page's last frame was drawn (see yield_now); page only. The
+// frame callback re-arms itself only while yields keep coming, so it stops
+// one frame after the last yield.
 let lastFrame = -Infinity;
 let watching = false;
-function watchFrames() {
-  requestAnimationFrame(() => {
-    lastFrame = performance.now();
-    watchFrames();
-  });
+let yielded = false;
+function onFrame() {
+  lastFrame = performance.now();
+  watching = yielded;
+  yielded = false;
+  if (watching) requestAnimationFrame(onFrame);
 }
 
 // Most frame gap a yield lets pass before it waits for a frame, in ms.
@@ -17,10 +20,13 @@ const FRAME_DUE_MS = 20;
 
 export function yield_now() {
   const onPage = typeof document !== "undefined";
-  if (onPage && !watching) {
-    watching = true;
-    lastFrame = performance.now();
-    watchFrames();
+  if (onPage) {
+    yielded = true;
+    if (!watching) {
+      watching = true;
+      lastFrame = performance.now();
+      requestAnimationFrame(onFrame);
+    }
   }
   return new Promise((resolve) => {
     // A message task, not setTimeout: no 4 ms clamping when nested, and the

@@ -1,6 +1,6 @@
 //! A small blocking WebDriver client (W3C protocol over HTTP/1.1, std
 //! only) and a driver process per browser session: chromedriver for
-//! Chromium (the tests), geckodriver for Firefox ESR (the benchmark too).
+//! Chromium, geckodriver for Firefox ESR.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -105,6 +105,28 @@ fn chromium_capabilities(chromium: &str, profile: &std::path::Path) -> Value {
     })
 }
 
+/// geckodriver makes a fresh profile per session, with its prefs that keep
+/// Firefox off the network; these add the few it leaves on.
+fn firefox_capabilities(firefox: &str) -> Value {
+    json!({
+        "capabilities": { "alwaysMatch": {
+            "browserName": "firefox",
+            "moz:firefoxOptions": {
+                "binary": firefox,
+                "args": ["-headless", "--width=1280", "--height=1000"],
+                "prefs": {
+                    "app.update.disabledForTesting": true,
+                    "browser.safebrowsing.update.enabled": false,
+                    "network.captive-portal-service.enabled": false,
+                    "network.connectivity-service.enabled": false,
+                    "datareporting.policy.dataSubmissionEnabled": false,
+                    "extensions.update.enabled": false
+                }
+            }
+        }}
+    })
+}
+
 /// `$env` if set, else the first of `names` on PATH.
 fn lookup(env: &str, names: &[&str]) -> Option<String> {
     if let Ok(path) = std::env::var(env) {
@@ -129,12 +151,12 @@ impl Browser {
     ///
     /// # Panics
     /// When the engine or its driver is not installed (`scripts/setup.sh
-    /// --test` installs Chromium's, `--bench` also Firefox's) or does not
+    /// --test` installs both engines' browsers and drivers) or does not
     /// start a session.
     pub fn launch_engine(engine: Engine) -> Browser {
         let (driver_path, binary) = engine.locate().unwrap_or_else(|| {
             panic!(
-                "{} or its WebDriver server is not installed: scripts/setup.sh --test installs Chromium's, --bench Firefox's",
+                "{} or its WebDriver server is not installed: scripts/setup.sh --test installs both browsers and their drivers",
                 engine.name()
             )
         });
@@ -158,25 +180,7 @@ impl Browser {
         }
         let caps = match engine {
             Engine::Chromium => chromium_capabilities(&binary, &profile),
-            // geckodriver makes a fresh profile per session, with its
-            // prefs that keep Firefox off the network (updates, telemetry).
-            Engine::Firefox => json!({
-                "capabilities": { "alwaysMatch": {
-                    "browserName": "firefox",
-                    "moz:firefoxOptions": {
-                        "binary": binary,
-                        "args": ["-headless", "--width=1280", "--height=1000"],
-                        "prefs": {
-                            "app.update.disabledForTesting": true,
-                            "browser.safebrowsing.update.enabled": false,
-                            "network.captive-portal-service.enabled": false,
-                            "network.connectivity-service.enabled": false,
-                            "datareporting.policy.dataSubmissionEnabled": false,
-                            "extensions.update.enabled": false
-                        }
-                    }
-                }}
-            }),
+            Engine::Firefox => firefox_capabilities(&binary),
         };
         let value = browser.call("POST", "/session", Some(caps)).expect("new WebDriver session");
         browser.session = value["sessionId"].as_str().expect("sessionId").to_string();
