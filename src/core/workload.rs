@@ -74,7 +74,9 @@ pub trait Workload: Send + Sync {
     fn io(&self, _index: usize) -> Option<super::io::Io> {
         None
     }
-    /// Why this input is too large for the page's main thread, if it is.
+    /// Why this input is too large for the main-thread mode, which blocks
+    /// the page while it runs (busy waits, blocking IO), if it is.
+    /// Cooperative, on the same thread but yielding, has no such limit.
     fn main_thread_limit(&self) -> Option<String> {
         None
     }

@@ -35,9 +35,10 @@ impl Executor for Cooperative {
 
     fn run<'a>(&'a self, ctx: &'a RunContext, host: &'a dyn Host, t0: f64) -> LocalFuture<'a, Result<Run, String>> {
         Box::pin(async move {
-            if let Some(why) = ctx.workload.main_thread_limit() {
-                return Err(format!("not run on the main thread: {why}"));
-            }
+            // No main-thread limit here: the limits are for the main-thread
+            // mode, which blocks the page. This mode gives the event loop a
+            // turn every few ms, waits on real timers and IO, and stops at
+            // the next turn when cancelled.
             let w = &ctx.workload;
             let n = w.task_count();
             let mut values = vec![0u64; n];

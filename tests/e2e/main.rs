@@ -330,6 +330,26 @@ fn timers_overlap_except_sequentially() {
     }
 }
 
+/// 1,000 × 100 ms is 100 s of waiting: the main-thread mode, which would
+/// busy-wait with the page frozen, refuses it with its reason; Cooperative,
+/// on the same thread but waiting on timers, runs it (it once refused too).
+#[test]
+fn a_thousand_timers_run_cooperatively_but_not_blocking_the_page() {
+    let (_server, browser) =
+        open("?workload=timers&tasks=1000&ms=100&workers=2&modes=main,async,coop&repeat=1&warmup=0&autorun=1");
+    let doc = wait_done(&browser, 60);
+    let main = run_of(&doc, "main");
+    assert_eq!(main["correct"], false);
+    assert!(main["result"].as_str().unwrap().contains("not run on the main thread"), "{}", main["result"]);
+    for mode in ["async", "coop"] {
+        assert_eq!(run_of(&doc, mode)["result"], "100000 ms waited", "{mode}");
+        assert_eq!(run_of(&doc, mode)["correct"], true, "{mode}");
+    }
+    // Overlapped, with a wide margin: 100 s in a row would not finish here.
+    let coop = run_of(&doc, "coop")["wall_ms"].as_f64().unwrap();
+    assert!(coop < 10_000.0, "coop overlaps the waits: {coop} ms");
+}
+
 /// Lost updates must be real, on real threads: retried a few times, as a
 /// loss needs two tasks to interleave.
 #[test]
