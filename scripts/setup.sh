@@ -35,7 +35,11 @@ if ! rustup run "$toolchain" rustc --print target-libdir --target wasm32-unknown
 fi
 
 have_version() { # tool wanted-version
-  command -v "$1" >/dev/null && "$1" --version 2>/dev/null | grep -qw "$2"
+  # Read the whole output first: `grep -q` stops at the first line, and a
+  # tool still writing more (geckodriver) dies of SIGPIPE, which pipefail
+  # would count as "not installed".
+  local out
+  command -v "$1" >/dev/null && out=$("$1" --version 2>/dev/null) && grep -qw "$2" <<<"$out"
 }
 
 if ! have_version wasm-bindgen "$WASM_BINDGEN_VERSION"; then
