@@ -45,6 +45,11 @@ fn wall(doc: &Value, mode: &str) -> f64 {
     run_of(doc, mode)["wall_ms"].as_f64().expect("wall_ms")
 }
 
+/// The page's longest frame gap during the mode's latest run, ms.
+fn longest_gap(doc: &Value, mode: &str) -> Option<f64> {
+    run_of(doc, mode)["responsiveness"]["longest_gap_ms"].as_f64()
+}
+
 /// The most speedup `workers` workers could reach on these tasks taken in
 /// submission order, each by the first idle worker, with no overhead at
 /// all: Sequential's task times dealt out that way (what isolated workers
@@ -206,7 +211,7 @@ fn measure_browser(
         let nspeed = native.speedup();
         let ratio = median(docs.iter().zip(&native.runs).map(|(d, n)| wall(d, "sequential") / n.0).collect());
         let limit = median(docs.iter().map(|d| in_order_limit(d, cores)).collect());
-        gaps.extend(docs.iter().map(|d| run_of(d, "pool")["responsiveness"]["longest_gap_ms"].as_f64().unwrap_or(0.0)));
+        gaps.extend(docs.iter().map(|d| longest_gap(d, "pool").unwrap_or(0.0)));
         let _ = writeln!(
             pool_vs_native,
             "| {name} | {label} | {seq:.0} ms | {par:.0} ms | {speedup:.2}× | {nseq:.0} ms | {npar:.0} ms | {nspeed:.2}× | {ratio:.2} |"
@@ -236,11 +241,7 @@ fn measure_browser(
     for mode in modes.split(',') {
         let w = median(docs.iter().map(|d| wall(d, mode)).collect());
         let s = median(docs.iter().map(|d| wall(d, "sequential") / wall(d, mode)).collect());
-        let g = median(
-            docs.iter()
-                .map(|d| run_of(d, mode)["responsiveness"]["longest_gap_ms"].as_f64().unwrap_or(f64::NAN))
-                .collect(),
-        );
+        let g = median(docs.iter().map(|d| longest_gap(d, mode).unwrap_or(f64::NAN)).collect());
         let metrics = run_of(&docs[0], mode)["metrics"].as_object().cloned().unwrap_or_default();
         let figures: Vec<String> = metrics
             .keys()
@@ -267,7 +268,7 @@ fn measure_browser(
         ("8 coarse tasks of rising cost (primes ≤ 20M in 2.5M chunks)", "bounds=20000000&chunk=2500000".to_string()),
         ("8 equal coarse tasks (8 × primes ≤ 5M)", format!("bounds={equal}")),
     ];
-    let mut message = f64::NAN;
+    let mut message = None;
     for (name, params) in coarse {
         eprintln!("[bench] {label}: isolated workers, {name}");
         let docs = browser_runs(
@@ -278,16 +279,15 @@ fn measure_browser(
         );
         let speedup = median(docs.iter().map(|d| wall(d, "sequential") / wall(d, "isolated")).collect());
         let limit = median(docs.iter().map(|d| in_order_limit(d, cores)).collect());
-        if message.is_nan() {
-            message = median(
+        // Messages per task: on the first set (rising cost), as reported.
+        message.get_or_insert_with(|| {
+            median(
                 docs.iter()
                     .map(|d| run_of(d, "isolated")["metrics"]["message_ms"].as_f64().unwrap_or(f64::NAN))
                     .collect(),
-            );
-        }
-        gaps.extend(
-            docs.iter().map(|d| run_of(d, "isolated")["responsiveness"]["longest_gap_ms"].as_f64().unwrap_or(0.0)),
-        );
+            )
+        });
+        gaps.extend(docs.iter().map(|d| longest_gap(d, "isolated").unwrap_or(0.0)));
         rows.push((
             format!("Isolated-workers speedup, {cores} workers, {name}"),
             format!("≥ {:.2}×", 0.9 * cores as f64),
@@ -331,7 +331,7 @@ fn measure_browser(
         "≤ 100 µs median".into(),
         format!(
             "{round_trip:.0} µs (8 coarse tasks of rising cost on {cores} workers above: {:.0} µs per task in messages)",
-            message * 1e3
+            message.unwrap_or(f64::NAN) * 1e3
         ),
         Some(round_trip <= 100.0),
     ));

@@ -109,7 +109,7 @@ fn cooperative_is_not_held_to_the_blocking_modes_limits() {
     // 100 × 30 ms is 3 s of waiting: too long to busy-wait on the page's
     // thread, while Cooperative waits on timers and overlaps the waits.
     let work = crate::core::timers::Timers { tasks: 100, ms: 30 };
-    assert!(crate::core::workload::Workload::main_thread_limit(&work).is_some());
+    assert!(work.main_thread_limit().is_some());
     let ctx = RunContext { workload: Arc::new(work), ..context(Primes::new(vec![10], None).unwrap(), 1) };
     let main = run(Mode::Main, &ctx, None);
     assert!(main.result.contains("not run on the main thread"), "{}", main.result);
