@@ -18,6 +18,25 @@ fn run_of<'a>(doc: &'a Value, mode: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no {mode} run in {doc:#}"))
 }
 
+/// The most tasks of a run that were under way at one instant, from the
+/// timeline (a task ending as another starts does not count as overlap).
+/// Unlike a wall time, this does not move with the machine's load.
+fn most_in_flight(run: &Value) -> usize {
+    let mut events: Vec<(f64, i32)> = run["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|t| [(t["start_ms"].as_f64().unwrap(), 1), (t["end_ms"].as_f64().unwrap(), -1)])
+        .collect();
+    events.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let (mut now, mut most) = (0i32, 0i32);
+    for (_, step) in events {
+        now += step;
+        most = most.max(now);
+    }
+    most as usize
+}
+
 #[test]
 fn both_modes_give_the_known_sums_on_the_default_bounds() {
     let (_server, browser) = open("?workers=2&autorun=1");
@@ -322,11 +341,29 @@ fn timers_overlap_except_sequentially() {
         assert_eq!(run_of(&doc, mode)["correct"], true, "{mode}");
     }
     assert!(wall("sequential") >= 1200.0, "sequential waits 4 × 300 ms: {}", wall("sequential"));
-    assert!(wall("async") < wall("sequential") / 2.0, "async overlaps: {} vs {}", wall("async"), wall("sequential"));
-    assert!(wall("coop") < wall("sequential") / 2.0, "coop overlaps: {}", wall("coop"));
     assert!(wall("main") >= 1200.0, "the page's thread waits 4 × 300 ms too: {}", wall("main"));
-    for mode in ["pool", "gil", "isolated", "spawn"] {
-        assert!(wall(mode) < wall("sequential") * 0.75, "{mode} overlaps on 2 workers: {}", wall(mode));
+    assert_overlap(&doc);
+}
+
+/// Waits overlap as each mode allows: one at a time sequentially and on the
+/// page's thread, one per worker on 2 workers, all four at once where
+/// waiting is asynchronous, and at least two with a thread per task (its
+/// threads start one after another, so how many overlap depends on how
+/// fast this machine starts a Web Worker).
+fn assert_overlap(doc: &Value) {
+    let expected: [(&str, std::ops::RangeInclusive<usize>); 8] = [
+        ("sequential", 1..=1),
+        ("main", 1..=1),
+        ("pool", 2..=2),
+        ("gil", 2..=2),
+        ("isolated", 2..=2),
+        ("spawn", 2..=4),
+        ("async", 4..=4),
+        ("coop", 4..=4),
+    ];
+    for (mode, range) in expected {
+        let most = most_in_flight(run_of(doc, mode));
+        assert!(range.contains(&most), "{mode}: {most} tasks at once, expected {range:?}");
     }
 }
 
@@ -444,12 +481,7 @@ fn downloads_are_checked_in_every_mode_and_overlap_except_sequentially() {
         assert_eq!(run["checked_against"], "k × size", "{mode}");
     }
     assert!(wall("sequential") >= 1000.0, "sequential waits 4 × 250 ms: {}", wall("sequential"));
-    for mode in ["async", "coop", "spawn"] {
-        assert!(wall(mode) < wall("sequential") / 2.0, "{mode} overlaps: {} vs {}", wall(mode), wall("sequential"));
-    }
-    for mode in ["pool", "gil", "isolated"] {
-        assert!(wall(mode) < wall("sequential") * 0.8, "{mode} overlaps on 2 workers: {}", wall(mode));
-    }
+    assert_overlap(&doc);
     let main_gap = run_of(&doc, "main")["responsiveness"]["longest_gap_ms"].as_f64().unwrap();
     assert!(main_gap >= 500.0, "blocking requests on the page's thread freeze it: {main_gap} ms");
     let errors = console_errors(&browser);
