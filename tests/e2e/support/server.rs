@@ -77,20 +77,25 @@ fn serve(stream: TcpStream, root: &Path, isolated: bool) -> std::io::Result<()> 
     if file.is_dir() {
         file.push("index.html");
     }
-    let (mut status, mut body, kind) = match std::fs::read(&file) {
-        Ok(bytes) => ("200 OK", bytes, content_type(&file)),
-        Err(_) => ("404 Not Found", b"not found".to_vec(), "text/plain"),
-    };
-    let caching = if status != "200 OK" {
-        "Cache-Control: no-store\r\n".to_string()
-    } else if fingerprinted(&file) {
-        "Cache-Control: public, max-age=31536000, immutable\r\n".to_string()
-    } else {
-        let tag = etag(&file, body.len());
-        if if_none_match.as_deref() == Some(tag.as_str()) {
-            (status, body) = ("304 Not Modified", Vec::new());
+    // A revalidated file that has not changed is answered from its
+    // metadata alone, without reading it.
+    let (status, body, kind, caching) = match std::fs::metadata(&file).ok().filter(|m| m.is_file()) {
+        None => ("404 Not Found", b"not found".to_vec(), "text/plain", "Cache-Control: no-store\r\n".to_string()),
+        Some(_) if fingerprinted(&file) => (
+            "200 OK",
+            std::fs::read(&file)?,
+            content_type(&file),
+            "Cache-Control: public, max-age=31536000, immutable\r\n".to_string(),
+        ),
+        Some(meta) => {
+            let tag = etag(&meta);
+            let caching = format!("Cache-Control: no-cache\r\nETag: {tag}\r\n");
+            if if_none_match.as_deref() == Some(tag.as_str()) {
+                ("304 Not Modified", Vec::new(), content_type(&file), caching)
+            } else {
+                ("200 OK", std::fs::read(&file)?, content_type(&file), caching)
+            }
         }
-        format!("Cache-Control: no-cache\r\nETag: {tag}\r\n")
     };
     let mut out = stream;
     write!(
@@ -118,13 +123,10 @@ fn fingerprinted(path: &Path) -> bool {
 }
 
 /// A validator that changes when the file does (size and modification time).
-fn etag(path: &Path, len: usize) -> String {
-    let modified = std::fs::metadata(path)
-        .and_then(|m| m.modified())
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos());
-    format!("\"{len:x}-{modified:x}\"")
+fn etag(meta: &std::fs::Metadata) -> String {
+    let modified =
+        meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos());
+    format!("\"{:x}-{modified:x}\"", meta.len())
 }
 
 #[test]
