@@ -18,7 +18,7 @@
 //! `multiprocessing.Value` does: the shared atomic and the shared counter
 //! under a lock are exact, the shared unsynchronised one loses updates.
 
-use std::collections::BTreeMap;
+use super::map::Map;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
@@ -216,7 +216,7 @@ fn build(params: &Params) -> Result<Built, SetupError> {
         whole_number(params, "increments", 1_000_000, MAX_INCREMENTS)?,
     );
     let canonical: Params =
-        BTreeMap::from([("tasks".into(), work.tasks.to_string()), ("increments".into(), work.increments.to_string())]);
+        Map::from([("tasks".into(), work.tasks.to_string()), ("increments".into(), work.increments.to_string())]);
     Ok((Box::new(work), canonical))
 }
 

@@ -5,7 +5,7 @@
 //! by its length and content. An optional latency before each request
 //! stands in for a far-away server (localhost answers in a millisecond).
 
-use std::collections::BTreeMap;
+use super::map::Map;
 
 use super::io::Io;
 use super::workload::{whole_number, Built, ParamSpec, Params, Reference, SetupError, Workload, WorkloadSpec};
@@ -128,7 +128,7 @@ fn build(params: &Params) -> Result<Built, SetupError> {
         ));
     }
     let work = Fetch { tasks, kib, latency_ms };
-    let canonical: Params = BTreeMap::from([
+    let canonical: Params = Map::from([
         ("tasks".into(), tasks.to_string()),
         ("kib".into(), kib.to_string()),
         ("latency".into(), latency_ms.to_string()),

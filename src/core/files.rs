@@ -4,7 +4,7 @@
 //! was written, then deletes both. The browser's storage does the work
 //! off the calling thread; the task mostly waits on promises.
 
-use std::collections::BTreeMap;
+use super::map::Map;
 
 use super::io::Io;
 use super::mode::Mode;
@@ -97,7 +97,7 @@ fn build(params: &Params) -> Result<Built, SetupError> {
         ));
     }
     let canonical: Params =
-        BTreeMap::from([("files".into(), work.files.to_string()), ("mib".into(), work.mib.to_string())]);
+        Map::from([("files".into(), work.files.to_string()), ("mib".into(), work.mib.to_string())]);
     Ok((Box::new(work), canonical))
 }
 

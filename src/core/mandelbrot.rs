@@ -4,7 +4,7 @@
 //! the tasks are uneven. Checked by a checksum against the sequential
 //! render, and drawn on a canvas.
 
-use std::collections::BTreeMap;
+use super::map::Map;
 
 use super::workload::{whole_number, Built, ParamSpec, Params, Picture, Reference, SetupError, Workload, WorkloadSpec};
 
@@ -144,7 +144,7 @@ fn build(params: &Params) -> Result<Built, SetupError> {
     }
     let band = whole_number(params, "band", 10, height)?;
     let work = Mandelbrot { width, height, iters, band };
-    let canonical: Params = BTreeMap::from([
+    let canonical: Params = Map::from([
         ("width".into(), width.to_string()),
         ("height".into(), height.to_string()),
         ("iters".into(), iters.to_string()),

@@ -10,6 +10,8 @@ pub mod fetch;
 pub mod files;
 pub mod gil;
 pub mod io;
+pub mod json;
+pub mod map;
 pub mod mandelbrot;
 pub mod mode;
 pub mod primes;

@@ -1,12 +1,13 @@
 //! Execution modes: the ids the URL uses and the words the page shows. How
 //! each mode runs lives in `exec/`, one file per mode.
 
-use serde::{Deserialize, Serialize};
+use super::json::{FromJson, Json, ToJson, Writer};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
+/// In JSON and in URLs, a mode is its [`Mode::id`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub enum Mode {
     /// One thread, in the compute worker: the baseline.
+    #[default]
     Sequential,
     /// One thread, the page's own: the page freezes.
     Main,
@@ -150,5 +151,21 @@ impl Mode {
     /// worker built on it).
     pub fn needs_isolation(self) -> bool {
         self.place() == Place::Worker
+    }
+}
+
+impl ToJson for Mode {
+    fn write_json(&self, w: &mut Writer) {
+        w.string(self.id());
+    }
+}
+
+impl FromJson for Mode {
+    fn from_json(value: Json) -> Result<Mode, String> {
+        let id = String::from_json(value)?;
+        Mode::from_id(&id).ok_or_else(|| {
+            let ids: Vec<&str> = Mode::ALL.iter().map(|m| m.id()).collect();
+            format!("unknown mode `{id}`, expected one of {}", ids.join(", "))
+        })
     }
 }

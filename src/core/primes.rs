@@ -5,7 +5,7 @@
 //! The answer is checked against a table of known sums, or, for other
 //! bounds, against an independent sieve of Eratosthenes.
 
-use std::collections::BTreeMap;
+use super::map::Map;
 
 use super::workload::{Built, ParamSpec, Params, Reference, SetupError, Workload, WorkloadSpec};
 
@@ -276,7 +276,7 @@ fn build(params: &Params) -> Result<Built, SetupError> {
         Some(text) => Some(parse_u64("chunk", text)?),
     };
     let primes = Primes::new(bounds, chunk)?;
-    let mut canonical = BTreeMap::new();
+    let mut canonical = Map::new();
     canonical.insert("bounds".to_string(), join(&primes.bounds));
     if let Some(c) = primes.chunk {
         canonical.insert("chunk".to_string(), c.to_string());

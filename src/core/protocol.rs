@@ -1,15 +1,14 @@
 //! The one message protocol between the page and the compute worker.
 //! Messages are Rust enums, serialised to JSON strings here and nowhere else.
 
-use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
+use super::json::{self, FromJson, Json, ToJson, Writer};
 
 use super::mode::Mode;
 use super::record::{RunRecord, TaskRecord};
 use super::workload::Params;
 
 /// Page → compute worker.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ToWorker {
     /// Start the shared-memory pool with this many threads (once per worker:
     /// the pool cannot be resized, a new size needs a new worker).
@@ -30,7 +29,7 @@ pub enum ToWorker {
 }
 
 /// An isolated worker's run: the workload it builds itself, once.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct TaskSetup {
     pub workload: String,
     pub params: Params,
@@ -41,7 +40,7 @@ pub struct TaskSetup {
     pub panic_task: Option<usize>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunRequest {
     pub id: u64,
     pub workload: String,
@@ -57,12 +56,11 @@ pub struct RunRequest {
     /// Sequential's answer, to check against when no reference is known.
     pub baseline: Option<String>,
     /// Which step of the page's plan this is (progress reports carry it).
-    #[serde(default)]
     pub step: usize,
 }
 
 /// Compute worker → page.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum FromWorker {
     /// The worker's wasm is up and listening.
     Loaded,
@@ -84,14 +82,161 @@ pub enum FromWorker {
 }
 
 /// Serialises a message for `postMessage`.
-pub fn encode<T: Serialize>(message: &T) -> String {
-    serde_json::to_string(message).expect("protocol messages always serialise")
+pub fn encode<T: ToJson>(message: &T) -> String {
+    json::to_string(message)
 }
 
 /// # Errors
 /// The text is not a message of type `T` (wrong build, corrupted message).
-pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, String> {
-    serde_json::from_str(text).map_err(|e| format!("unreadable message from the other side: {e}"))
+pub fn decode<T: FromJson>(text: &str) -> Result<T, String> {
+    json::from_str(text).map_err(|e| format!("unreadable message from the other side: {e}"))
+}
+
+// ---- JSON: enums externally tagged, `{"Variant": {fields}}` -------------
+
+fn unknown(name: &str) -> String {
+    format!("unknown message `{name}`")
+}
+
+impl ToJson for ToWorker {
+    fn write_json(&self, w: &mut Writer) {
+        match self {
+            ToWorker::Init { threads } => w.tagged("Init").field("threads", threads).end(),
+            ToWorker::Run(run) => w.variant("Run", run),
+            ToWorker::Setup(setup) => w.variant("Setup", setup),
+            ToWorker::Task { index } => w.tagged("Task").field("index", index).end(),
+            ToWorker::Items { items, last } => w.tagged("Items").field("items", items).field("last", last).end(),
+            ToWorker::Picture { workload, params } => {
+                w.tagged("Picture").field("workload", workload).field("params", params).end();
+            }
+        }
+    }
+}
+
+impl FromJson for ToWorker {
+    fn from_json(value: Json) -> Result<ToWorker, String> {
+        let (name, inner) = value.variant()?;
+        let message = match name.as_str() {
+            "Run" => ToWorker::Run(RunRequest::from_json(inner)?),
+            "Setup" => ToWorker::Setup(TaskSetup::from_json(inner)?),
+            _ => {
+                let mut f = inner.fields()?;
+                let message = match name.as_str() {
+                    "Init" => ToWorker::Init { threads: f.req("threads") },
+                    "Task" => ToWorker::Task { index: f.req("index") },
+                    "Items" => ToWorker::Items { items: f.req("items"), last: f.req("last") },
+                    "Picture" => ToWorker::Picture { workload: f.req("workload"), params: f.req("params") },
+                    _ => return Err(unknown(&name)),
+                };
+                f.done(message)?
+            }
+        };
+        Ok(message)
+    }
+}
+
+impl ToJson for FromWorker {
+    fn write_json(&self, w: &mut Writer) {
+        match self {
+            FromWorker::Loaded => w.string("Loaded"),
+            FromWorker::Ready { threads, startup_ms } => {
+                w.tagged("Ready").field("threads", threads).field("startup_ms", startup_ms).end();
+            }
+            FromWorker::ModeDone { id, run } => w.tagged("ModeDone").field("id", id).field("run", run).end(),
+            FromWorker::Finished { id } => w.tagged("Finished").field("id", id).end(),
+            FromWorker::Put { item } => w.tagged("Put").field("item", item).end(),
+            FromWorker::TaskDone { value, record } => {
+                w.tagged("TaskDone").field("value", value).field("record", record).end();
+            }
+            FromWorker::Picture { width, height, pixels } => {
+                w.tagged("Picture").field("width", width).field("height", height).field("pixels", pixels).end();
+            }
+            FromWorker::Failed { id, error } => w.tagged("Failed").field("id", id).field("error", error).end(),
+        }
+    }
+}
+
+impl FromJson for FromWorker {
+    fn from_json(value: Json) -> Result<FromWorker, String> {
+        let (name, inner) = value.variant()?;
+        if name == "Loaded" {
+            return Ok(FromWorker::Loaded);
+        }
+        let mut f = inner.fields()?;
+        let message = match name.as_str() {
+            "Ready" => FromWorker::Ready { threads: f.req("threads"), startup_ms: f.req("startup_ms") },
+            "ModeDone" => FromWorker::ModeDone { id: f.req("id"), run: f.req("run") },
+            "Finished" => FromWorker::Finished { id: f.req("id") },
+            "Put" => FromWorker::Put { item: f.req("item") },
+            "TaskDone" => FromWorker::TaskDone { value: f.or("value", None), record: f.req("record") },
+            "Picture" => {
+                FromWorker::Picture { width: f.req("width"), height: f.req("height"), pixels: f.req("pixels") }
+            }
+            "Failed" => FromWorker::Failed { id: f.or("id", None), error: f.req("error") },
+            _ => return Err(unknown(&name)),
+        };
+        f.done(message)
+    }
+}
+
+impl ToJson for TaskSetup {
+    fn write_json(&self, w: &mut Writer) {
+        w.object()
+            .field("workload", &self.workload)
+            .field("params", &self.params)
+            .field("slot", &self.slot)
+            .field("t0", &self.t0)
+            .field("panic_task", &self.panic_task)
+            .end();
+    }
+}
+
+impl FromJson for TaskSetup {
+    fn from_json(value: Json) -> Result<TaskSetup, String> {
+        let mut f = value.fields()?;
+        let value = TaskSetup {
+            workload: f.req("workload"),
+            params: f.req("params"),
+            slot: f.req("slot"),
+            t0: f.req("t0"),
+            panic_task: f.or("panic_task", None),
+        };
+        f.done(value)
+    }
+}
+
+impl ToJson for RunRequest {
+    fn write_json(&self, w: &mut Writer) {
+        w.object()
+            .field("id", &self.id)
+            .field("workload", &self.workload)
+            .field("params", &self.params)
+            .field("modes", &self.modes)
+            .field("workers", &self.workers)
+            .field("switch_ms", &self.switch_ms)
+            .field("panic_task", &self.panic_task)
+            .field("baseline", &self.baseline)
+            .field("step", &self.step)
+            .end();
+    }
+}
+
+impl FromJson for RunRequest {
+    fn from_json(value: Json) -> Result<RunRequest, String> {
+        let mut f = value.fields()?;
+        let value = RunRequest {
+            id: f.req("id"),
+            workload: f.req("workload"),
+            params: f.req("params"),
+            modes: f.req("modes"),
+            workers: f.req("workers"),
+            switch_ms: f.req("switch_ms"),
+            panic_task: f.or("panic_task", None),
+            baseline: f.or("baseline", None),
+            step: f.or("step", 0),
+        };
+        f.done(value)
+    }
 }
 
 #[cfg(test)]

@@ -14,7 +14,9 @@
 //! any item was lost or taken twice, in every mode, even when no one
 //! memory saw all items.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
+
+use super::map::Map;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
@@ -229,7 +231,7 @@ fn build(params: &Params) -> Result<Built, SetupError> {
             format!("{} producers × {} items is more than {MAX_TOTAL} items", work.producers, work.items),
         ));
     }
-    let canonical: Params = BTreeMap::from([
+    let canonical: Params = Map::from([
         ("producers".into(), work.producers.to_string()),
         ("items".into(), work.items.to_string()),
         ("consumers".into(), work.consumers.to_string()),

@@ -1,9 +1,9 @@
 //! What a run produces: per-task records, per-mode runs, and the result
 //! document the page publishes in `#spindle-result` (and later exports).
 
-use std::collections::BTreeMap;
+use super::map::Map;
 
-use serde::{Deserialize, Serialize};
+use super::json::{FromJson, Json, ToJson, Writer};
 
 use super::mode::Mode;
 use super::stats::{AmdahlFit, ModeStats};
@@ -16,7 +16,7 @@ use super::workload::Params;
 pub const RESULT_VERSION: u32 = 2;
 
 /// One task as it ran.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TaskRecord {
     /// Task number in submission order.
     pub index: usize,
@@ -30,7 +30,6 @@ pub struct TaskRecord {
     /// The task's own value (a partial sum).
     pub result: String,
     /// Why the task produced no value (it panicked, its worker died).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
 }
 
@@ -41,7 +40,7 @@ impl TaskRecord {
 }
 
 /// One mode's run of the workload.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct RunRecord {
     pub mode: Mode,
     /// Threads that could run tasks (1 for Sequential).
@@ -57,19 +56,16 @@ pub struct RunRecord {
     /// Tasks in submission order.
     pub tasks: Vec<TaskRecord>,
     /// Tasks that failed (see [`TaskRecord::error`]).
-    #[serde(default)]
     pub failures: usize,
     /// Mode-specific figures: `thread_startup_ms` (thread per task),
     /// `message_ms` (isolated workers), `switches` (GIL), …
-    #[serde(default)]
-    pub metrics: BTreeMap<String, f64>,
+    pub metrics: Map<f64>,
     /// How the page's main thread fared while this mode ran.
-    #[serde(default)]
     pub responsiveness: Option<Responsiveness>,
 }
 
 /// The page's own main thread while a mode ran, from animation frames.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Responsiveness {
     /// Longest time between two frames (or since the last frame).
     pub longest_gap_ms: f64,
@@ -155,15 +151,11 @@ pub fn speedup(baseline: &RunRecord, run: &RunRecord) -> Option<f64> {
 }
 
 /// The browser the page ran in.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct EnvInfo {
-    #[serde(rename = "crossOriginIsolated")]
     pub cross_origin_isolated: bool,
-    #[serde(rename = "sharedArrayBuffer")]
     pub shared_array_buffer: bool,
-    #[serde(rename = "hardwareConcurrency")]
     pub hardware_concurrency: u32,
-    #[serde(rename = "userAgent")]
     pub user_agent: String,
 }
 
@@ -197,7 +189,7 @@ pub fn browser_name(ua: &str) -> String {
 }
 
 /// The shared-memory pool a run used.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct PoolInfo {
     pub threads: u32,
     /// `initThreadPool(threads)`: spawning the workers until all are ready.
@@ -208,7 +200,7 @@ pub struct PoolInfo {
 
 /// The complete result of one click on Run, as published in
 /// `#spindle-result`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ResultDoc {
     pub version: u32,
     pub spindle: String,
@@ -216,39 +208,28 @@ pub struct ResultDoc {
     pub params: Params,
     pub workers: u32,
     /// The setup as a query string: what "Run here" runs.
-    #[serde(default)]
     pub setup: String,
     /// Measured repeats per mode (and worker count).
-    #[serde(default = "one")]
     pub repeat: u32,
     /// Whether an unmeasured warm-up round ran first.
-    #[serde(default)]
     pub warmup: bool,
     /// Whether the run swept the worker counts 1 … 2 × cores.
-    #[serde(default)]
     pub sweep: bool,
     /// Cancel was pressed: only the runs that finished before it are here.
-    #[serde(default)]
     pub cancelled: bool,
     pub env: EnvInfo,
     pub pool: Option<PoolInfo>,
     /// The latest run of each mode at `workers`, with its tasks.
     pub runs: Vec<RunRecord>,
     /// Per mode and worker count, over the measured repeats.
-    #[serde(default)]
     pub stats: Vec<ModeStats>,
     /// Sweeps: the Amdahl curve fitted to each mode that uses workers.
-    #[serde(default)]
     pub amdahl: Vec<AmdahlFit>,
-}
-
-fn one() -> u32 {
-    1
 }
 
 impl ResultDoc {
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("a ResultDoc always serialises")
+        super::json::to_string_pretty(self)
     }
 
     /// The statistics of `mode` at the document's worker count.
@@ -259,6 +240,189 @@ impl ResultDoc {
     /// The latest run of `mode`.
     pub fn run_of(&self, mode: Mode) -> Option<&RunRecord> {
         self.runs.iter().find(|r| r.mode == mode)
+    }
+}
+
+// ---- JSON: the documented keys (README, "The result document") ----------
+
+impl ToJson for TaskRecord {
+    fn write_json(&self, w: &mut Writer) {
+        w.object()
+            .field("index", &self.index)
+            .field("label", &self.label)
+            .field("worker", &self.worker)
+            .field("start_ms", &self.start_ms)
+            .field("end_ms", &self.end_ms)
+            .field("result", &self.result)
+            .some("error", &self.error)
+            .end();
+    }
+}
+
+impl FromJson for TaskRecord {
+    fn from_json(value: Json) -> Result<TaskRecord, String> {
+        let mut f = value.fields()?;
+        let value = TaskRecord {
+            index: f.req("index"),
+            label: f.req("label"),
+            worker: f.req("worker"),
+            start_ms: f.req("start_ms"),
+            end_ms: f.req("end_ms"),
+            result: f.req("result"),
+            error: f.or("error", None),
+        };
+        f.done(value)
+    }
+}
+
+impl ToJson for RunRecord {
+    fn write_json(&self, w: &mut Writer) {
+        w.object()
+            .field("mode", &self.mode)
+            .field("threads", &self.threads)
+            .field("wall_ms", &self.wall_ms)
+            .field("result", &self.result)
+            .field("correct", &self.correct)
+            .field("checked_against", &self.checked_against)
+            .field("tasks", &self.tasks)
+            .field("failures", &self.failures)
+            .field("metrics", &self.metrics)
+            .field("responsiveness", &self.responsiveness)
+            .end();
+    }
+}
+
+impl FromJson for RunRecord {
+    fn from_json(value: Json) -> Result<RunRecord, String> {
+        let mut f = value.fields()?;
+        let value = RunRecord {
+            mode: f.req("mode"),
+            threads: f.req("threads"),
+            wall_ms: f.req("wall_ms"),
+            result: f.req("result"),
+            correct: f.or("correct", None),
+            checked_against: f.req("checked_against"),
+            tasks: f.req("tasks"),
+            failures: f.or("failures", 0),
+            metrics: f.or("metrics", Map::new()),
+            responsiveness: f.or("responsiveness", None),
+        };
+        f.done(value)
+    }
+}
+
+impl ToJson for Responsiveness {
+    fn write_json(&self, w: &mut Writer) {
+        w.object()
+            .field("longest_gap_ms", &self.longest_gap_ms)
+            .field("gaps_over_50ms", &self.gaps_over_50ms)
+            .field("frames", &self.frames)
+            .end();
+    }
+}
+
+impl FromJson for Responsiveness {
+    fn from_json(value: Json) -> Result<Responsiveness, String> {
+        let mut f = value.fields()?;
+        let value = Responsiveness {
+            longest_gap_ms: f.req("longest_gap_ms"),
+            gaps_over_50ms: f.req("gaps_over_50ms"),
+            frames: f.req("frames"),
+        };
+        f.done(value)
+    }
+}
+
+impl ToJson for EnvInfo {
+    fn write_json(&self, w: &mut Writer) {
+        w.object()
+            .field("crossOriginIsolated", &self.cross_origin_isolated)
+            .field("sharedArrayBuffer", &self.shared_array_buffer)
+            .field("hardwareConcurrency", &self.hardware_concurrency)
+            .field("userAgent", &self.user_agent)
+            .end();
+    }
+}
+
+impl FromJson for EnvInfo {
+    fn from_json(value: Json) -> Result<EnvInfo, String> {
+        let mut f = value.fields()?;
+        let value = EnvInfo {
+            cross_origin_isolated: f.req("crossOriginIsolated"),
+            shared_array_buffer: f.req("sharedArrayBuffer"),
+            hardware_concurrency: f.req("hardwareConcurrency"),
+            user_agent: f.req("userAgent"),
+        };
+        f.done(value)
+    }
+}
+
+impl ToJson for PoolInfo {
+    fn write_json(&self, w: &mut Writer) {
+        w.object()
+            .field("threads", &self.threads)
+            .field("startup_ms", &self.startup_ms)
+            .field("worker_ready_ms", &self.worker_ready_ms)
+            .end();
+    }
+}
+
+impl FromJson for PoolInfo {
+    fn from_json(value: Json) -> Result<PoolInfo, String> {
+        let mut f = value.fields()?;
+        let value = PoolInfo {
+            threads: f.req("threads"),
+            startup_ms: f.req("startup_ms"),
+            worker_ready_ms: f.req("worker_ready_ms"),
+        };
+        f.done(value)
+    }
+}
+
+impl ToJson for ResultDoc {
+    fn write_json(&self, w: &mut Writer) {
+        w.object()
+            .field("version", &self.version)
+            .field("spindle", &self.spindle)
+            .field("workload", &self.workload)
+            .field("params", &self.params)
+            .field("workers", &self.workers)
+            .field("setup", &self.setup)
+            .field("repeat", &self.repeat)
+            .field("warmup", &self.warmup)
+            .field("sweep", &self.sweep)
+            .field("cancelled", &self.cancelled)
+            .field("env", &self.env)
+            .field("pool", &self.pool)
+            .field("runs", &self.runs)
+            .field("stats", &self.stats)
+            .field("amdahl", &self.amdahl)
+            .end();
+    }
+}
+
+impl FromJson for ResultDoc {
+    /// Fields added after version 1 may be missing (see `share::upgrade`).
+    fn from_json(value: Json) -> Result<ResultDoc, String> {
+        let mut f = value.fields()?;
+        let value = ResultDoc {
+            version: f.req("version"),
+            spindle: f.req("spindle"),
+            workload: f.req("workload"),
+            params: f.req("params"),
+            workers: f.req("workers"),
+            setup: f.or("setup", String::new()),
+            repeat: f.or("repeat", 1),
+            warmup: f.or("warmup", false),
+            sweep: f.or("sweep", false),
+            cancelled: f.or("cancelled", false),
+            env: f.req("env"),
+            pool: f.or("pool", None),
+            runs: f.req("runs"),
+            stats: f.or("stats", Vec::new()),
+            amdahl: f.or("amdahl", Vec::new()),
+        };
+        f.done(value)
     }
 }
 
@@ -312,7 +476,7 @@ mod tests {
                 checked_against: "known answers".into(),
                 tasks: vec![],
                 failures: 0,
-                metrics: BTreeMap::new(),
+                metrics: Map::new(),
                 responsiveness: None,
             }],
         };

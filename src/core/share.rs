@@ -8,6 +8,7 @@
 
 use std::fmt;
 
+use super::json::{self, FromJson, Json};
 use super::mode::Mode;
 use super::record::{ResultDoc, RESULT_VERSION};
 use super::stats::{self, Measured, PlanStep};
@@ -103,9 +104,9 @@ pub fn encode(doc: &ResultDoc) -> Link {
 }
 
 fn pack(doc: &ResultDoc) -> String {
-    let json = serde_json::to_vec(doc).expect("a ResultDoc always serialises");
+    let json = json::to_string(doc);
     let mut bytes = vec![LINK_FORMAT];
-    bytes.extend(miniz_oxide::deflate::compress_to_vec_zlib(&json, 9));
+    bytes.extend(miniz_oxide::deflate::compress_to_vec_zlib(json.as_bytes(), 9));
     format!("{FRAGMENT_KEY}{}", super::base64::encode(&bytes))
 }
 
@@ -134,33 +135,27 @@ pub fn decode(fragment: &str) -> Result<ResultDoc, ShareError> {
         miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLarge,
         status => ShareError::Damaged(format!("{status:?}")),
     })?;
-    // Read as text into typed structs only: one JSON reader (the one the
-    // worker protocol uses) and no `serde_json::Value` in the bundle.
     let not_json = |e: &dyn std::fmt::Display| ShareError::NotAResult(format!("not JSON: {e}"));
     let json = std::str::from_utf8(&json).map_err(|e| not_json(&e))?;
-    serde_json::from_str::<serde::de::IgnoredAny>(json).map_err(|e| not_json(&e))?;
-    let version = if json.trim_start().starts_with('{') {
-        serde_json::from_str::<Versioned>(json).ok().and_then(|v| v.version).unwrap_or(0)
-    } else {
-        0
-    };
+    let value = Json::parse(json).map_err(|e| not_json(&e))?;
+    let version = match &value {
+        Json::Obj(entries) => entries.iter().find(|(k, _)| k == "version").and_then(|(_, v)| match v {
+            Json::Num(n) => n.parse::<u64>().ok(),
+            _ => None,
+        }),
+        _ => None,
+    }
+    .unwrap_or(0);
     if version > u64::from(RESULT_VERSION) {
         return Err(ShareError::NewerResult(u32::try_from(version).unwrap_or(u32::MAX)));
     }
     if version == 0 {
         return Err(ShareError::NotAResult("no format version".into()));
     }
-    let doc: ResultDoc = serde_json::from_str(json).map_err(|e| ShareError::NotAResult(e.to_string()))?;
+    let doc = ResultDoc::from_json(value).map_err(ShareError::NotAResult)?;
     let doc = upgrade(doc);
     check(&doc)?;
     Ok(doc)
-}
-
-/// Just the format version of a result document (absent or not a whole
-/// number: none).
-#[derive(serde::Deserialize)]
-struct Versioned {
-    version: Option<u64>,
 }
 
 /// A document of an older format, brought to the current one. Version 1
@@ -221,11 +216,10 @@ fn check(doc: &ResultDoc) -> Result<(), ShareError> {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use proptest::prelude::*;
 
     use super::*;
+    use crate::core::map::Map;
     use crate::core::record::{EnvInfo, PoolInfo, Responsiveness, RunRecord, TaskRecord};
     use crate::core::stats::{fit_all, plan, summarise};
 
@@ -275,7 +269,7 @@ mod tests {
             checked_against: "known answers".into(),
             tasks,
             failures: 0,
-            metrics: BTreeMap::from([("message_ms".to_string(), 0.125)]),
+            metrics: Map::from([("message_ms".to_string(), 0.125)]),
             responsiveness: Some(Responsiveness { longest_gap_ms: 16.7, gaps_over_50ms: 0, frames: 12 }),
         };
         doc_with(vec![
@@ -335,7 +329,7 @@ mod tests {
 
     /// A link whose JSON was edited, re-packed with a valid checksum.
     fn repacked(edit: impl FnOnce(&mut serde_json::Value)) -> Result<ResultDoc, ShareError> {
-        let mut value = serde_json::to_value(sample()).unwrap();
+        let mut value: serde_json::Value = serde_json::from_str(&json::to_string(&sample())).unwrap();
         edit(&mut value);
         let mut bytes = vec![LINK_FORMAT];
         bytes.extend(miniz_oxide::deflate::compress_to_vec_zlib(value.to_string().as_bytes(), 6));
@@ -415,7 +409,7 @@ mod tests {
                 checked_against: "sequential run".into(),
                 failures: tasks.iter().filter(|t| t.error.is_some()).count(),
                 tasks,
-                metrics,
+                metrics: metrics.into_iter().collect(),
                 responsiveness: gaps.map(|(longest_gap_ms, gaps_over_50ms, frames)| Responsiveness {
                     longest_gap_ms,
                     gaps_over_50ms,

@@ -4,13 +4,13 @@
 
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+use super::json::{FromJson, Json, ToJson, Writer};
 
 use super::mode::Mode;
 use super::record::RunRecord;
 
 /// One run of one mode in a click's plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PlanStep {
     pub mode: Mode,
     pub workers: u32,
@@ -49,7 +49,7 @@ pub struct Measured {
 }
 
 /// One mode at one worker count, over its measured repeats.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ModeStats {
     pub mode: Mode,
     pub workers: u32,
@@ -60,13 +60,10 @@ pub struct ModeStats {
     pub median_ms: f64,
     pub min_ms: f64,
     pub max_ms: f64,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warmup_ms: Option<f64>,
     /// Sequential's median at the same worker count ÷ this median.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speedup: Option<f64>,
     /// Speedup ÷ threads.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub efficiency: Option<f64>,
     /// Every repeat checked right (`None`: nothing to check against).
     pub correct: Option<bool>,
@@ -144,7 +141,7 @@ pub fn amdahl(serial_fraction: f64, workers: f64, cores: u32) -> f64 {
 }
 
 /// A fitted Amdahl curve for one mode of a sweep.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct AmdahlFit {
     pub mode: Mode,
     /// The estimated serial fraction, 0 … 1.
@@ -195,6 +192,64 @@ pub fn fit_all(stats: &[ModeStats], cores: u32) -> Vec<AmdahlFit> {
             Some(AmdahlFit { mode, serial_fraction, rms_error })
         })
         .collect()
+}
+
+// ---- JSON ----------------------------------------------------------------
+
+impl ToJson for ModeStats {
+    fn write_json(&self, w: &mut Writer) {
+        w.object()
+            .field("mode", &self.mode)
+            .field("workers", &self.workers)
+            .field("threads", &self.threads)
+            .field("walls_ms", &self.walls_ms)
+            .field("median_ms", &self.median_ms)
+            .field("min_ms", &self.min_ms)
+            .field("max_ms", &self.max_ms)
+            .some("warmup_ms", &self.warmup_ms)
+            .some("speedup", &self.speedup)
+            .some("efficiency", &self.efficiency)
+            .field("correct", &self.correct)
+            .end();
+    }
+}
+
+impl FromJson for ModeStats {
+    fn from_json(value: Json) -> Result<ModeStats, String> {
+        let mut f = value.fields()?;
+        let value = ModeStats {
+            mode: f.req("mode"),
+            workers: f.req("workers"),
+            threads: f.req("threads"),
+            walls_ms: f.req("walls_ms"),
+            median_ms: f.req("median_ms"),
+            min_ms: f.req("min_ms"),
+            max_ms: f.req("max_ms"),
+            warmup_ms: f.or("warmup_ms", None),
+            speedup: f.or("speedup", None),
+            efficiency: f.or("efficiency", None),
+            correct: f.or("correct", None),
+        };
+        f.done(value)
+    }
+}
+
+impl ToJson for AmdahlFit {
+    fn write_json(&self, w: &mut Writer) {
+        w.object()
+            .field("mode", &self.mode)
+            .field("serial_fraction", &self.serial_fraction)
+            .field("rms_error", &self.rms_error)
+            .end();
+    }
+}
+
+impl FromJson for AmdahlFit {
+    fn from_json(value: Json) -> Result<AmdahlFit, String> {
+        let mut f = value.fields()?;
+        let value = AmdahlFit { mode: f.req("mode"), serial_fraction: f.req("serial_fraction"), rms_error: f.req("rms_error") };
+        f.done(value)
+    }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! `result = otherfunc(result, somefunc(i))` for i < 100,000, repeated, in
 //! k equal tasks. CPU-bound, even tasks: the clean case for a pool.
 
-use std::collections::BTreeMap;
+use super::map::Map;
 use std::hint::black_box;
 
 use super::workload::{whole_number, Built, ParamSpec, Params, Reference, SetupError, Workload, WorkloadSpec};
@@ -121,7 +121,7 @@ fn build(params: &Params) -> Result<Built, SetupError> {
         repeat: whole_number(params, "passes", DEFAULT_REPEAT, MAX_REPEAT)?,
     };
     let canonical: Params =
-        BTreeMap::from([("tasks".into(), work.tasks.to_string()), ("passes".into(), work.repeat.to_string())]);
+        Map::from([("tasks".into(), work.tasks.to_string()), ("passes".into(), work.repeat.to_string())]);
     Ok((Box::new(work), canonical))
 }
 

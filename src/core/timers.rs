@@ -2,7 +2,7 @@
 //! four threads (`shared/seeds/002`). Pure waiting: every mode that lets
 //! waits overlap takes about d, the others k·d.
 
-use std::collections::BTreeMap;
+use super::map::Map;
 
 use super::workload::{whole_number, Built, ParamSpec, Params, Reference, SetupError, Workload, WorkloadSpec};
 
@@ -88,7 +88,7 @@ fn build(params: &Params) -> Result<Built, SetupError> {
         ));
     }
     let canonical: Params =
-        BTreeMap::from([("tasks".into(), work.tasks.to_string()), ("ms".into(), work.ms.to_string())]);
+        Map::from([("tasks".into(), work.tasks.to_string()), ("ms".into(), work.ms.to_string())]);
     Ok((Box::new(work), canonical))
 }
 

@@ -4,7 +4,7 @@
 //! worker, a thread's start-up, a turn of the event loop) is then the whole
 //! story: wall time ÷ tasks is the per-task overhead.
 
-use std::collections::BTreeMap;
+use super::map::Map;
 use std::hint::black_box;
 
 use super::workload::{whole_number, Built, ParamSpec, Params, Reference, SetupError, Workload, WorkloadSpec};
@@ -68,7 +68,7 @@ fn build(params: &Params) -> Result<Built, SetupError> {
         size: whole_number(params, "size", 10, MAX_SIZE)?,
     };
     let canonical: Params =
-        BTreeMap::from([("tasks".into(), work.tasks.to_string()), ("size".into(), work.size.to_string())]);
+        Map::from([("tasks".into(), work.tasks.to_string()), ("size".into(), work.size.to_string())]);
     Ok((Box::new(work), canonical))
 }
 

@@ -2,11 +2,11 @@
 //! tasks and how its answer is checked. Adding a workload is one new file
 //! with a [`WorkloadSpec`] and one entry in [`CATALOGUE`].
 
-use std::collections::BTreeMap;
+use super::map::Map;
 use std::fmt;
 
 /// Raw parameters by query key (`bounds`, `chunk`, …).
-pub type Params = BTreeMap<String, String>;
+pub type Params = Map<String>;
 
 /// What [`WorkloadSpec::build`] makes: the workload and its canonical params.
 pub type Built = (Box<dyn Workload>, Params);

@@ -20,7 +20,7 @@ mod pool;
 mod sequential;
 mod spawn;
 
-use std::collections::BTreeMap;
+use crate::core::map::Map;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -177,12 +177,12 @@ pub trait Executor {
 #[derive(Debug, Default)]
 pub struct Run {
     pub tasks: Vec<Outcome>,
-    pub metrics: BTreeMap<String, f64>,
+    pub metrics: Map<f64>,
 }
 
 impl From<Vec<Outcome>> for Run {
     fn from(tasks: Vec<Outcome>) -> Run {
-        Run { tasks, metrics: BTreeMap::new() }
+        Run { tasks, metrics: Map::new() }
     }
 }
 
@@ -220,7 +220,7 @@ pub async fn run_mode(
             checked_against: "nothing: the mode does not apply".into(),
             tasks: Vec::new(),
             failures: 0,
-            metrics: BTreeMap::new(),
+            metrics: Map::new(),
             responsiveness: None,
         };
     }
@@ -251,7 +251,7 @@ pub async fn run_mode(
                 checked_against: "nothing: the run failed".into(),
                 tasks: Vec::new(),
                 failures: ctx.workload.task_count(),
-                metrics: BTreeMap::new(),
+                metrics: Map::new(),
                 responsiveness: None,
             }
         }

@@ -177,7 +177,7 @@ fn waits_overlap_where_the_mode_lets_them() {
     let mut ctx = context(Primes::new(vec![10], None).unwrap(), 4);
     ctx.workload = Arc::new(Timers { tasks: 4, ms: 60 });
     let reference = ctx.workload.reference();
-    let mut wall = BTreeMap::new();
+    let mut wall = std::collections::BTreeMap::new();
     for &mode in Mode::ALL {
         let r = pool(4).install(|| block_on(run_mode(mode, &ctx, &ThreadHost, reference.as_ref(), None)));
         assert_eq!(r.result, "240 ms waited", "{mode:?}");
