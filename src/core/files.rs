@@ -96,8 +96,7 @@ fn build(params: &Params) -> Result<Built, SetupError> {
             format!("{} files × {} MiB is more than {MAX_TOTAL_MIB} MiB", work.files, work.mib),
         ));
     }
-    let canonical: Params =
-        Map::from([("files".into(), work.files.to_string()), ("mib".into(), work.mib.to_string())]);
+    let canonical: Params = Map::from([("files".into(), work.files.to_string()), ("mib".into(), work.mib.to_string())]);
     Ok((Box::new(work), canonical))
 }
 

@@ -706,7 +706,10 @@ mod tests {
             Json::Arr(a) => a,
             other => panic!("{other:?}"),
         };
-        assert_eq!(a, [Json::Num("1".into()), Json::Num("-2.5e3".into()), Json::Bool(true), Json::Bool(false), Json::Null]);
+        assert_eq!(
+            a,
+            [Json::Num("1".into()), Json::Num("-2.5e3".into()), Json::Bool(true), Json::Bool(false), Json::Null]
+        );
         assert_eq!(f.req::<String>("b"), "x\"\\/\né😀");
         assert_eq!(f.req::<Json>("c"), Json::Obj(vec![]));
         assert_eq!(f.done(()), Ok(()));
@@ -729,8 +732,30 @@ mod tests {
     #[test]
     fn refuses_what_is_not_json() {
         for bad in [
-            "", " ", "{", "[1,]", "[1 2]", "{\"a\" 1}", "{a:1}", "01", "1.", "1e", "-", ".5", "+1", "nul", "tru",
-            "\"abc", "\"\\x\"", "\"\\u12\"", "\"\\ud800\"", "\"\\udc00\"", "\"a\u{1}b\"", "1 2", "[1]x", "NaN",
+            "",
+            " ",
+            "{",
+            "[1,]",
+            "[1 2]",
+            "{\"a\" 1}",
+            "{a:1}",
+            "01",
+            "1.",
+            "1e",
+            "-",
+            ".5",
+            "+1",
+            "nul",
+            "tru",
+            "\"abc",
+            "\"\\x\"",
+            "\"\\u12\"",
+            "\"\\ud800\"",
+            "\"\\udc00\"",
+            "\"a\u{1}b\"",
+            "1 2",
+            "[1]x",
+            "NaN",
         ] {
             assert!(Json::parse(bad).is_err(), "{bad:?} was read");
         }

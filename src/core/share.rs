@@ -12,6 +12,7 @@ use super::json::{self, FromJson, Json};
 use super::mode::Mode;
 use super::record::{ResultDoc, RESULT_VERSION};
 use super::stats::{self, Measured, PlanStep};
+use super::zlib;
 
 /// The framing of a link (the first byte after base64url decoding).
 pub const LINK_FORMAT: u8 = 1;
@@ -106,7 +107,7 @@ pub fn encode(doc: &ResultDoc) -> Link {
 fn pack(doc: &ResultDoc) -> String {
     let json = json::to_string(doc);
     let mut bytes = vec![LINK_FORMAT];
-    bytes.extend(miniz_oxide::deflate::compress_to_vec_zlib(json.as_bytes(), 9));
+    bytes.extend(zlib::compress(json.as_bytes()));
     format!("{FRAGMENT_KEY}{}", super::base64::encode(&bytes))
 }
 
@@ -129,11 +130,9 @@ pub fn decode(fragment: &str) -> Result<ResultDoc, ShareError> {
     if format != LINK_FORMAT {
         return Err(ShareError::Format(format));
     }
-    let json = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(packed, MAX_JSON_BYTES).map_err(|e| match e
-        .status
-    {
-        miniz_oxide::inflate::TINFLStatus::HasMoreOutput => ShareError::TooLarge,
-        status => ShareError::Damaged(format!("{status:?}")),
+    let json = zlib::decompress(packed, MAX_JSON_BYTES).map_err(|e| match e {
+        zlib::Error::TooLarge => ShareError::TooLarge,
+        zlib::Error::Damaged(why) => ShareError::Damaged(why.into()),
     })?;
     let not_json = |e: &dyn std::fmt::Display| ShareError::NotAResult(format!("not JSON: {e}"));
     let json = std::str::from_utf8(&json).map_err(|e| not_json(&e))?;

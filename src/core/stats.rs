@@ -247,7 +247,8 @@ impl ToJson for AmdahlFit {
 impl FromJson for AmdahlFit {
     fn from_json(value: Json) -> Result<AmdahlFit, String> {
         let mut f = value.fields()?;
-        let value = AmdahlFit { mode: f.req("mode"), serial_fraction: f.req("serial_fraction"), rms_error: f.req("rms_error") };
+        let value =
+            AmdahlFit { mode: f.req("mode"), serial_fraction: f.req("serial_fraction"), rms_error: f.req("rms_error") };
         f.done(value)
     }
 }

@@ -87,8 +87,7 @@ fn build(params: &Params) -> Result<Built, SetupError> {
             format!("{} tasks × {} ms is more than {MAX_TOTAL_MS} ms of waiting", work.tasks, work.ms),
         ));
     }
-    let canonical: Params =
-        Map::from([("tasks".into(), work.tasks.to_string()), ("ms".into(), work.ms.to_string())]);
+    let canonical: Params = Map::from([("tasks".into(), work.tasks.to_string()), ("ms".into(), work.ms.to_string())]);
     Ok((Box::new(work), canonical))
 }
 
