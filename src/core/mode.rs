@@ -169,3 +169,17 @@ impl FromJson for Mode {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `setup::normalise_modes` sorts by `Ord`, which must be run order.
+    #[test]
+    fn the_order_of_modes_is_run_order() {
+        assert!(Mode::ALL.windows(2).all(|w| w[0] < w[1]));
+        for &m in Mode::ALL {
+            assert_eq!(Mode::from_id(m.id()), Some(m));
+        }
+    }
+}

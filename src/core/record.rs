@@ -99,7 +99,7 @@ impl RunRecord {
     /// Task indices in the order they finished (`as_completed`).
     pub fn completion_order(&self) -> Vec<usize> {
         let mut tasks: Vec<&TaskRecord> = self.tasks.iter().collect();
-        tasks.sort_by(|a, b| a.end_ms.total_cmp(&b.end_ms));
+        tasks.sort_unstable_by(|a, b| a.end_ms.total_cmp(&b.end_ms).then(a.index.cmp(&b.index)));
         tasks.iter().map(|t| t.index).collect()
     }
 

@@ -345,7 +345,8 @@ fn flag(text: &str) -> Option<bool> {
 
 /// Modes in run order, without repeats.
 pub fn normalise_modes(mut modes: Vec<Mode>) -> Vec<Mode> {
-    modes.sort_by_key(|m| Mode::ALL.iter().position(|x| x == m));
+    // Mode order is total (Ord follows Mode::ALL), so an unstable sort is exact.
+    modes.sort_unstable();
     modes.dedup();
     modes
 }

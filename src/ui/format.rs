@@ -38,7 +38,7 @@ pub fn ticks(max: f64, count: usize) -> Vec<f64> {
         return vec![0.0];
     }
     let rough = max / count as f64;
-    let power = 10f64.powf(rough.log10().floor());
+    let power = 10f64.powi(rough.log10().floor() as i32);
     let step = [1.0, 2.0, 5.0, 10.0].into_iter().map(|m| m * power).find(|&s| s >= rough).unwrap_or(10.0 * power);
     let n = (max / step).ceil() as usize;
     (0..=n).map(|i| i as f64 * step).collect()

@@ -17,7 +17,7 @@ fn colour(index: u8) -> [u8; 3] {
         return [0, 0, 0];
     }
     let t = (index as f64 / 255.0).sqrt();
-    [(255.0 * t.powf(1.5)) as u8, (200.0 * t) as u8, (90.0 + 120.0 * (1.0 - t)) as u8]
+    [(255.0 * t * t.sqrt()) as u8, (200.0 * t) as u8, (90.0 + 120.0 * (1.0 - t)) as u8]
 }
 
 fn draw(canvas: &HtmlCanvasElement, picture: &Picture) -> Result<(), JsValue> {

@@ -58,7 +58,7 @@ fn series_of<'a>(doc: &'a ResultDoc, source: &'static str) -> Vec<Series<'a>> {
         .filter_map(|&mode| {
             let mut points: Vec<(u32, f64)> =
                 doc.stats.iter().filter(|s| s.mode == mode).filter_map(|s| Some((s.workers, s.speedup?))).collect();
-            points.sort_by_key(|p| p.0);
+            points.sort_unstable_by_key(|p| p.0);
             (!points.is_empty()).then_some(Series { source, doc, mode, points })
         })
         .collect()

@@ -56,7 +56,8 @@ fn bars(run: &RunRecord, span: f64) -> Vec<Bar> {
     }
     let pixel = span / (WIDTH - LEFT - RIGHT);
     let mut sorted: Vec<Bar> = run.tasks.iter().enumerate().map(one).collect();
-    sorted.sort_by(|a, b| a.worker.cmp(&b.worker).then(a.start.total_cmp(&b.start)));
+    sorted
+        .sort_unstable_by(|a, b| a.worker.cmp(&b.worker).then(a.start.total_cmp(&b.start)).then(a.first.cmp(&b.first)));
     let mut merged: Vec<Bar> = Vec::new();
     for bar in sorted {
         match merged.last_mut() {
