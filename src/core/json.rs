@@ -8,30 +8,34 @@
 //! share links made by earlier pages still open. The host tests check the
 //! output against serde_json.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 /// Arrays and objects nest at most this deep (as serde_json's default):
 /// a link of a million `[` is an error, not a stack overflow.
 pub const MAX_DEPTH: usize = 128;
 
-/// A parsed JSON value. Numbers keep their text, so a `u64` reads exactly.
+/// A parsed JSON value. A whole number that fits a `u64` is kept as one,
+/// so it reads exactly; other numbers are `f64`.
 #[derive(Debug, Clone, PartialEq, Default)]
-pub enum Json {
+pub enum Json<'a> {
     #[default]
     Null,
     Bool(bool),
-    Num(String),
+    Int(u64),
+    Float(f64),
     Str(String),
-    Arr(Vec<Json>),
-    Obj(Vec<(String, Json)>),
+    Arr(Vec<Json<'a>>),
+    /// Keys borrow from the text when they hold no escapes.
+    Obj(Vec<(Cow<'a, str>, Json<'a>)>),
 }
 
-impl Json {
+impl<'a> Json<'a> {
     /// # Errors
     /// Not one JSON value (with only whitespace around it), in words with
     /// the byte offset.
-    pub fn parse(text: &str) -> Result<Json, String> {
-        let mut p = Parser { s: text.as_bytes(), at: 0, depth: 0 };
+    pub fn parse(text: &'a str) -> Result<Json<'a>, String> {
+        let mut p = Parser { text, s: text.as_bytes(), at: 0, depth: 0 };
         let value = p.value()?;
         p.space();
         if p.at < p.s.len() {
@@ -44,7 +48,7 @@ impl Json {
         match self {
             Json::Null => "null",
             Json::Bool(_) => "a boolean",
-            Json::Num(_) => "a number",
+            Json::Int(_) | Json::Float(_) => "a number",
             Json::Str(_) => "a string",
             Json::Arr(_) => "an array",
             Json::Obj(_) => "an object",
@@ -60,7 +64,7 @@ impl Json {
     ///
     /// # Errors
     /// It is not an object.
-    pub fn fields(self) -> Result<Fields, String> {
+    pub fn fields(self) -> Result<Fields<'a>, String> {
         match self {
             Json::Obj(entries) => Ok(Fields { entries, error: None }),
             other => Err(other.unexpected("an object")),
@@ -71,10 +75,13 @@ impl Json {
     ///
     /// # Errors
     /// Anything else.
-    pub fn variant(self) -> Result<(String, Json), String> {
+    pub fn variant(self) -> Result<(String, Json<'a>), String> {
         match self {
             Json::Str(name) => Ok((name, Json::Null)),
-            Json::Obj(mut entries) if entries.len() == 1 => Ok(entries.pop().expect("one entry")),
+            Json::Obj(mut entries) if entries.len() == 1 => {
+                let (name, value) = entries.pop().expect("one entry");
+                Ok((name.into_owned(), value))
+            }
             other => Err(other.unexpected("a variant name or an object with one key")),
         }
     }
@@ -85,13 +92,13 @@ impl Json {
 /// returns it. (One error exit per type instead of one per field keeps the
 /// readers small.)
 #[derive(Debug)]
-pub struct Fields {
-    entries: Vec<(String, Json)>,
+pub struct Fields<'a> {
+    entries: Vec<(Cow<'a, str>, Json<'a>)>,
     error: Option<String>,
 }
 
-impl Fields {
-    fn take(&mut self, key: &str) -> Option<Json> {
+impl<'a> Fields<'a> {
+    fn take(&mut self, key: &str) -> Option<Json<'a>> {
         self.entries.iter_mut().find(|(k, _)| k == key).map(|(_, v)| std::mem::take(v))
     }
 
@@ -123,7 +130,7 @@ impl Fields {
         }
     }
 
-    fn read<T: FromJson>(&mut self, key: &str, value: Json, default: impl FnOnce() -> T) -> T {
+    fn read<T: FromJson>(&mut self, key: &str, value: Json<'_>, default: impl FnOnce() -> T) -> T {
         match T::from_json(value) {
             Ok(v) => v,
             Err(e) => {
@@ -149,7 +156,7 @@ impl Fields {
 pub trait FromJson: Sized {
     /// # Errors
     /// The value is not one of `Self`, in words.
-    fn from_json(value: Json) -> Result<Self, String>;
+    fn from_json(value: Json<'_>) -> Result<Self, String>;
 }
 
 /// Writes a value as JSON.
@@ -237,7 +244,11 @@ impl Writer {
 
     pub fn string(&mut self, s: &str) {
         self.out.push('"');
-        for c in s.chars() {
+        let mut rest = s;
+        while let Some(at) = rest.find(|c: char| c < ' ' || c == '"' || c == '\\') {
+            self.out.push_str(&rest[..at]);
+            let c = rest[at..].chars().next().expect("found there");
+            rest = &rest[at + 1..];
             match c {
                 '"' => self.out.push_str("\\\""),
                 '\\' => self.out.push_str("\\\\"),
@@ -246,12 +257,12 @@ impl Writer {
                 '\t' => self.out.push_str("\\t"),
                 '\u{8}' => self.out.push_str("\\b"),
                 '\u{c}' => self.out.push_str("\\f"),
-                c if c < ' ' => {
+                c => {
                     let _ = write!(self.out, "\\u{:04x}", c as u32);
                 }
-                c => self.out.push(c),
             }
         }
+        self.out.push_str(rest);
         self.out.push('"');
     }
 
@@ -343,7 +354,7 @@ impl ToJson for bool {
 }
 
 impl FromJson for bool {
-    fn from_json(value: Json) -> Result<bool, String> {
+    fn from_json(value: Json<'_>) -> Result<bool, String> {
         match value {
             Json::Bool(b) => Ok(b),
             other => Err(other.unexpected("a boolean")),
@@ -361,13 +372,16 @@ macro_rules! integers {
         }
 
         impl FromJson for $t {
-            fn from_json(value: Json) -> Result<$t, String> {
-                match value {
-                    Json::Num(text) => text
-                        .parse()
-                        .map_err(|_| format!("expected a whole number of 0 to {}, found {text}", <$t>::MAX)),
-                    other => Err(other.unexpected("a whole number")),
-                }
+            fn from_json(value: Json<'_>) -> Result<$t, String> {
+                let found = match value {
+                    Json::Int(n) => match <$t>::try_from(n) {
+                        Ok(n) => return Ok(n),
+                        Err(_) => n.to_string(),
+                    },
+                    Json::Float(x) => x.to_string(),
+                    other => return Err(other.unexpected("a whole number")),
+                };
+                Err(format!("expected a whole number of 0 to {}, found {found}", <$t>::MAX))
             }
         }
     )*};
@@ -390,9 +404,10 @@ impl ToJson for f64 {
 impl FromJson for f64 {
     /// `null` reads as not-a-number, so a document with one still opens
     /// (and its checks see the NaN).
-    fn from_json(value: Json) -> Result<f64, String> {
+    fn from_json(value: Json<'_>) -> Result<f64, String> {
         match value {
-            Json::Num(text) => text.parse().map_err(|_| format!("{text} is not a number")),
+            Json::Int(n) => Ok(n as f64),
+            Json::Float(x) => Ok(x),
             Json::Null => Ok(f64::NAN),
             other => Err(other.unexpected("a number")),
         }
@@ -412,7 +427,7 @@ impl ToJson for String {
 }
 
 impl FromJson for String {
-    fn from_json(value: Json) -> Result<String, String> {
+    fn from_json(value: Json<'_>) -> Result<String, String> {
         match value {
             Json::Str(s) => Ok(s),
             other => Err(other.unexpected("a string")),
@@ -430,7 +445,7 @@ impl<T: ToJson> ToJson for Option<T> {
 }
 
 impl<T: FromJson> FromJson for Option<T> {
-    fn from_json(value: Json) -> Result<Option<T>, String> {
+    fn from_json(value: Json<'_>) -> Result<Option<T>, String> {
         match value {
             Json::Null => Ok(None),
             value => T::from_json(value).map(Some),
@@ -455,7 +470,7 @@ impl<T: ToJson> ToJson for Vec<T> {
 }
 
 impl<T: FromJson> FromJson for Vec<T> {
-    fn from_json(value: Json) -> Result<Vec<T>, String> {
+    fn from_json(value: Json<'_>) -> Result<Vec<T>, String> {
         match value {
             Json::Arr(items) => {
                 let mut out = Vec::with_capacity(items.len());
@@ -472,12 +487,13 @@ impl<T: FromJson> FromJson for Vec<T> {
 // ---- the reader --------------------------------------------------------
 
 struct Parser<'a> {
+    text: &'a str,
     s: &'a [u8],
     at: usize,
     depth: usize,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
     fn error(&self, what: &str) -> String {
         format!("{what} at byte {}", self.at)
     }
@@ -502,7 +518,7 @@ impl Parser<'_> {
         next
     }
 
-    fn word(&mut self, word: &str, value: Json) -> Result<Json, String> {
+    fn word(&mut self, word: &str, value: Json<'a>) -> Result<Json<'a>, String> {
         if self.s[self.at..].starts_with(word.as_bytes()) {
             self.at += word.len();
             Ok(value)
@@ -511,14 +527,14 @@ impl Parser<'_> {
         }
     }
 
-    fn value(&mut self) -> Result<Json, String> {
+    fn value(&mut self) -> Result<Json<'a>, String> {
         self.space();
         match self.peek() {
             None => Err(self.error("unexpected end")),
             Some(b'n') => self.word("null", Json::Null),
             Some(b't') => self.word("true", Json::Bool(true)),
             Some(b'f') => self.word("false", Json::Bool(false)),
-            Some(b'"') => self.string().map(Json::Str),
+            Some(b'"') => self.string().map(|s| Json::Str(s.into_owned())),
             Some(b'-' | b'0'..=b'9') => self.number(),
             Some(b'[') => self.nested(|p| {
                 let mut items = Vec::new();
@@ -563,7 +579,7 @@ impl Parser<'_> {
     }
 
     /// An array or object: past its opening bracket, one level deeper.
-    fn nested(&mut self, inside: impl FnOnce(&mut Self) -> Result<Json, String>) -> Result<Json, String> {
+    fn nested(&mut self, inside: impl FnOnce(&mut Self) -> Result<Json<'a>, String>) -> Result<Json<'a>, String> {
         if self.depth == MAX_DEPTH {
             return Err(self.error(&format!("nested more than {MAX_DEPTH} deep")));
         }
@@ -582,10 +598,10 @@ impl Parser<'_> {
         self.at - start
     }
 
-    /// JSON's number grammar, kept as text.
-    fn number(&mut self) -> Result<Json, String> {
+    /// JSON's number grammar.
+    fn number(&mut self) -> Result<Json<'a>, String> {
         let start = self.at;
-        self.eat_if(b'-');
+        let negative = self.eat_if(b'-');
         match self.peek() {
             Some(b'0') => self.at += 1,
             Some(b'1'..=b'9') => {
@@ -593,6 +609,7 @@ impl Parser<'_> {
             }
             _ => return Err(self.error("expected a digit")),
         }
+        let whole = self.at;
         if self.eat_if(b'.') && self.digits() == 0 {
             return Err(self.error("expected a digit after `.`"));
         }
@@ -603,7 +620,13 @@ impl Parser<'_> {
             }
         }
         let text = std::str::from_utf8(&self.s[start..self.at]).expect("ASCII");
-        Ok(Json::Num(text.to_string()))
+        if !negative && whole == self.at {
+            if let Ok(n) = text.parse() {
+                return Ok(Json::Int(n));
+            }
+        }
+        // Rust's float syntax includes JSON's, and rounds correctly.
+        text.parse().map(Json::Float).map_err(|_| self.error("unreadable number"))
     }
 
     /// Skips `b` if it is next (no whitespace).
@@ -625,9 +648,11 @@ impl Parser<'_> {
         Ok(code)
     }
 
-    /// A string, from its opening quote.
-    fn string(&mut self) -> Result<String, String> {
+    /// A string, from its opening quote: borrowed from the text unless it
+    /// holds escapes.
+    fn string(&mut self) -> Result<Cow<'a, str>, String> {
         self.at += 1;
+        let first = self.at;
         let mut out = String::new();
         loop {
             // Copy the run of plain characters up to the next quote,
@@ -640,14 +665,20 @@ impl Parser<'_> {
                 self.at += 1;
             }
             // The input is a &str and the run stops at ASCII: whole characters.
-            out.push_str(std::str::from_utf8(&self.s[start..self.at]).expect("UTF-8"));
+            let run = &self.text[start..self.at];
             match self.peek() {
                 None => return Err(self.error("unterminated string")),
+                Some(b'"') if start == first => {
+                    self.at += 1;
+                    return Ok(Cow::Borrowed(run));
+                }
                 Some(b'"') => {
                     self.at += 1;
-                    return Ok(out);
+                    out.push_str(run);
+                    return Ok(Cow::Owned(out));
                 }
                 Some(b'\\') => {
+                    out.push_str(run);
                     self.at += 1;
                     let escape = self.peek().ok_or_else(|| self.error("unterminated string"))?;
                     self.at += 1;
@@ -706,10 +737,7 @@ mod tests {
             Json::Arr(a) => a,
             other => panic!("{other:?}"),
         };
-        assert_eq!(
-            a,
-            [Json::Num("1".into()), Json::Num("-2.5e3".into()), Json::Bool(true), Json::Bool(false), Json::Null]
-        );
+        assert_eq!(a, [Json::Int(1), Json::Float(-2.5e3), Json::Bool(true), Json::Bool(false), Json::Null]);
         assert_eq!(f.req::<String>("b"), "x\"\\/\né😀");
         assert_eq!(f.req::<Json>("c"), Json::Obj(vec![]));
         assert_eq!(f.done(()), Ok(()));
@@ -723,9 +751,22 @@ mod tests {
         assert_eq!(f.done(()).unwrap_err(), "missing field `d`");
     }
 
-    impl FromJson for Json {
-        fn from_json(value: Json) -> Result<Json, String> {
-            Ok(value)
+    /// A tree of owned values (keys that borrowed from the text copied).
+    fn owned(value: Json<'_>) -> Json<'static> {
+        match value {
+            Json::Null => Json::Null,
+            Json::Bool(b) => Json::Bool(b),
+            Json::Int(n) => Json::Int(n),
+            Json::Float(x) => Json::Float(x),
+            Json::Str(s) => Json::Str(s),
+            Json::Arr(a) => Json::Arr(a.into_iter().map(owned).collect()),
+            Json::Obj(o) => Json::Obj(o.into_iter().map(|(k, v)| (Cow::Owned(k.into_owned()), owned(v))).collect()),
+        }
+    }
+
+    impl FromJson for Json<'static> {
+        fn from_json(value: Json<'_>) -> Result<Json<'static>, String> {
+            Ok(owned(value))
         }
     }
 

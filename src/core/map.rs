@@ -114,13 +114,13 @@ impl<V: ToJson> ToJson for Map<V> {
 }
 
 impl<V: FromJson> FromJson for Map<V> {
-    fn from_json(value: Json) -> Result<Map<V>, String> {
+    fn from_json(value: Json<'_>) -> Result<Map<V>, String> {
         match value {
             Json::Obj(entries) => {
                 let mut map = Map::new();
                 for (k, v) in entries {
                     let v = V::from_json(v).map_err(|e| format!("{k}: {e}"))?;
-                    map.insert(k, v);
+                    map.insert(k.into_owned(), v);
                 }
                 Ok(map)
             }

@@ -161,7 +161,7 @@ impl ToJson for Mode {
 }
 
 impl FromJson for Mode {
-    fn from_json(value: Json) -> Result<Mode, String> {
+    fn from_json(value: Json<'_>) -> Result<Mode, String> {
         let id = String::from_json(value)?;
         Mode::from_id(&id).ok_or_else(|| {
             let ids: Vec<&str> = Mode::ALL.iter().map(|m| m.id()).collect();

@@ -114,7 +114,7 @@ impl ToJson for ToWorker {
 }
 
 impl FromJson for ToWorker {
-    fn from_json(value: Json) -> Result<ToWorker, String> {
+    fn from_json(value: Json<'_>) -> Result<ToWorker, String> {
         let (name, inner) = value.variant()?;
         let message = match name.as_str() {
             "Run" => ToWorker::Run(RunRequest::from_json(inner)?),
@@ -157,7 +157,7 @@ impl ToJson for FromWorker {
 }
 
 impl FromJson for FromWorker {
-    fn from_json(value: Json) -> Result<FromWorker, String> {
+    fn from_json(value: Json<'_>) -> Result<FromWorker, String> {
         let (name, inner) = value.variant()?;
         if name == "Loaded" {
             return Ok(FromWorker::Loaded);
@@ -192,7 +192,7 @@ impl ToJson for TaskSetup {
 }
 
 impl FromJson for TaskSetup {
-    fn from_json(value: Json) -> Result<TaskSetup, String> {
+    fn from_json(value: Json<'_>) -> Result<TaskSetup, String> {
         let mut f = value.fields()?;
         let value = TaskSetup {
             workload: f.req("workload"),
@@ -222,7 +222,7 @@ impl ToJson for RunRequest {
 }
 
 impl FromJson for RunRequest {
-    fn from_json(value: Json) -> Result<RunRequest, String> {
+    fn from_json(value: Json<'_>) -> Result<RunRequest, String> {
         let mut f = value.fields()?;
         let value = RunRequest {
             id: f.req("id"),

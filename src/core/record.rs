@@ -260,7 +260,7 @@ impl ToJson for TaskRecord {
 }
 
 impl FromJson for TaskRecord {
-    fn from_json(value: Json) -> Result<TaskRecord, String> {
+    fn from_json(value: Json<'_>) -> Result<TaskRecord, String> {
         let mut f = value.fields()?;
         let value = TaskRecord {
             index: f.req("index"),
@@ -293,7 +293,7 @@ impl ToJson for RunRecord {
 }
 
 impl FromJson for RunRecord {
-    fn from_json(value: Json) -> Result<RunRecord, String> {
+    fn from_json(value: Json<'_>) -> Result<RunRecord, String> {
         let mut f = value.fields()?;
         let value = RunRecord {
             mode: f.req("mode"),
@@ -322,7 +322,7 @@ impl ToJson for Responsiveness {
 }
 
 impl FromJson for Responsiveness {
-    fn from_json(value: Json) -> Result<Responsiveness, String> {
+    fn from_json(value: Json<'_>) -> Result<Responsiveness, String> {
         let mut f = value.fields()?;
         let value = Responsiveness {
             longest_gap_ms: f.req("longest_gap_ms"),
@@ -345,7 +345,7 @@ impl ToJson for EnvInfo {
 }
 
 impl FromJson for EnvInfo {
-    fn from_json(value: Json) -> Result<EnvInfo, String> {
+    fn from_json(value: Json<'_>) -> Result<EnvInfo, String> {
         let mut f = value.fields()?;
         let value = EnvInfo {
             cross_origin_isolated: f.req("crossOriginIsolated"),
@@ -368,7 +368,7 @@ impl ToJson for PoolInfo {
 }
 
 impl FromJson for PoolInfo {
-    fn from_json(value: Json) -> Result<PoolInfo, String> {
+    fn from_json(value: Json<'_>) -> Result<PoolInfo, String> {
         let mut f = value.fields()?;
         let value = PoolInfo {
             threads: f.req("threads"),
@@ -403,7 +403,7 @@ impl ToJson for ResultDoc {
 
 impl FromJson for ResultDoc {
     /// Fields added after version 1 may be missing (see `share::upgrade`).
-    fn from_json(value: Json) -> Result<ResultDoc, String> {
+    fn from_json(value: Json<'_>) -> Result<ResultDoc, String> {
         let mut f = value.fields()?;
         let value = ResultDoc {
             version: f.req("version"),

@@ -139,7 +139,7 @@ pub fn decode(fragment: &str) -> Result<ResultDoc, ShareError> {
     let value = Json::parse(json).map_err(|e| not_json(&e))?;
     let version = match &value {
         Json::Obj(entries) => entries.iter().find(|(k, _)| k == "version").and_then(|(_, v)| match v {
-            Json::Num(n) => n.parse::<u64>().ok(),
+            Json::Int(n) => Some(*n),
             _ => None,
         }),
         _ => None,

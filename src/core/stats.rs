@@ -215,7 +215,7 @@ impl ToJson for ModeStats {
 }
 
 impl FromJson for ModeStats {
-    fn from_json(value: Json) -> Result<ModeStats, String> {
+    fn from_json(value: Json<'_>) -> Result<ModeStats, String> {
         let mut f = value.fields()?;
         let value = ModeStats {
             mode: f.req("mode"),
@@ -245,7 +245,7 @@ impl ToJson for AmdahlFit {
 }
 
 impl FromJson for AmdahlFit {
-    fn from_json(value: Json) -> Result<AmdahlFit, String> {
+    fn from_json(value: Json<'_>) -> Result<AmdahlFit, String> {
         let mut f = value.fields()?;
         let value =
             AmdahlFit { mode: f.req("mode"), serial_fraction: f.req("serial_fraction"), rms_error: f.req("rms_error") };
