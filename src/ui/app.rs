@@ -170,10 +170,13 @@ pub fn App() -> Html {
         });
     }
 
-    // While a run is in progress: the elapsed time, every 100 ms.
+    // While a run is in progress: every frame recorded, and the elapsed
+    // time every 100 ms.
     {
         let dispatcher = state.dispatcher();
+        let meter = meter.clone();
         use_effect_with(state.is_running(), move |&running| {
+            meter.set_running(running);
             let stop =
                 running.then(|| every(100, move || dispatcher.dispatch(Action::Tick { at: SharedClock.now_ms() })));
             move || {

@@ -238,6 +238,23 @@ fn every_mode_gives_the_known_sums_and_the_page_measures_itself() {
     // Cooperative tasks interleave: the last task starts before the first ends.
     let coop = run_of(&doc, "coop")["tasks"].as_array().unwrap();
     assert!(coop[11]["start_ms"].as_f64().unwrap() < coop[0]["end_ms"].as_f64().unwrap());
+
+    // Frames are recorded while a run is in progress, and an idle page asks
+    // for none (a frame loop alone kept 8 % of a core busy).
+    let frames = run_of(&doc, "pool")["responsiveness"]["frames"].as_u64().unwrap();
+    assert!(frames > 0, "no frames recorded during pool: {}", run_of(&doc, "pool")["responsiveness"]);
+    let idle_frames = browser.eval_async_with(
+        "const done = arguments[0];
+        setTimeout(() => {
+            let asked = 0;
+            const request = window.requestAnimationFrame;
+            window.requestAnimationFrame = (cb) => { asked += 1; return request.call(window, cb); };
+            setTimeout(() => { window.requestAnimationFrame = request; done(asked); }, 1000);
+        }, 300);",
+        vec![],
+        10,
+    );
+    assert_eq!(idle_frames, 0, "an idle page asked for frames");
     let errors = console_errors(&browser);
     assert!(errors.is_empty(), "{errors:#?}");
 }
