@@ -148,6 +148,10 @@ pub struct State {
     pub shared: Option<Rc<ResultDoc>>,
     /// The latest share link made, and whether its tasks were left out.
     pub link: Option<share::Link>,
+    /// During a run, the result document of the steps done so far: built
+    /// when a step ends, not at every tick, so the results are not redrawn
+    /// 30 times a second while workers compete for the cores.
+    so_far: Option<Rc<ResultDoc>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -255,6 +259,7 @@ impl State {
             autorun_pending: false,
             next_run_id: 1,
             picture: None,
+            so_far: None,
             shared,
             link: None,
         };
@@ -284,7 +289,7 @@ impl State {
     pub fn result(&self) -> Option<Rc<ResultDoc>> {
         match &self.run {
             RunStatus::Done(doc) => Some(doc.clone()),
-            RunStatus::Running(p) if !p.done.is_empty() => Some(Rc::new(self.document_with(p, false, false))),
+            RunStatus::Running(_) => self.so_far.clone(),
             _ => None,
         }
     }
@@ -396,7 +401,20 @@ impl State {
     }
 
     /// The one reducer.
-    pub fn apply(mut self, action: Action) -> State {
+    pub fn apply(self, action: Action) -> State {
+        // A tick or a task count changes nothing the results show.
+        let same_results = matches!(action, Action::Tick { .. } | Action::TaskProgress { .. });
+        let mut state = self.apply_one(action);
+        if !same_results {
+            state.so_far = match &state.run {
+                RunStatus::Running(p) if !p.done.is_empty() => Some(Rc::new(state.document_with(p, false, false))),
+                _ => None,
+            };
+        }
+        state
+    }
+
+    fn apply_one(mut self, action: Action) -> State {
         match action {
             Action::SetWorkload(id) => self.setup = self.setup.with_workload(&id),
             Action::SetParam { key, value } => {
@@ -706,6 +724,29 @@ mod tests {
         assert_eq!(p.elapsed_ms(), 150.0);
         let s = s.apply(Action::ModeDone { id, run: record(Mode::Sequential), at: 160.0 });
         assert_eq!(s.progress().unwrap().tasks(), (3, 6));
+    }
+
+    #[test]
+    fn the_results_so_far_are_built_when_a_step_ends_not_at_each_tick() {
+        let (s, id) = started("modes=sequential,pool&repeat=1&warmup=0");
+        let s = s.apply(Action::ModeStarted { id, index: 0, at: 0.0 });
+        assert!(s.result().is_none(), "nothing done yet");
+        let s = s.apply(Action::ModeDone { id, run: record(Mode::Sequential), at: 10.0 });
+        let s = s.apply(Action::ModeMeasured { id, responsiveness: FLUID });
+        let s = s.apply(Action::ModeStarted { id, index: 1, at: 20.0 });
+        let before = s.result().expect("the sequential step so far");
+        assert_eq!(before.runs.len(), 1);
+        assert_eq!(before.runs[0].responsiveness, Some(FLUID), "measured after it ended");
+        let s = s.apply(Action::Tick { at: 30.0 });
+        let s = s.apply(Action::TaskProgress { id, step: 1, done: 2 });
+        assert!(Rc::ptr_eq(&before, &s.result().unwrap()), "a tick must not rebuild the results");
+        let s = s.apply(Action::ModeDone { id, run: record(Mode::Pool), at: 40.0 });
+        assert_eq!(s.result().unwrap().runs.len(), 2, "rebuilt when the step ended");
+        let s = s.apply(Action::ModeMeasured { id, responsiveness: FLUID });
+        let s = s.apply(Action::RunFinished { id });
+        let RunStatus::Done(doc) = &s.run else { panic!("the run ends after its last step") };
+        assert_eq!(doc.runs.len(), 2);
+        assert!(Rc::ptr_eq(doc, &s.result().unwrap()));
     }
 
     #[test]
