@@ -5,8 +5,9 @@
 //! The answer is checked against a table of known sums, or, for other
 //! bounds, against an independent sieve of Eratosthenes.
 
-use super::map::Map;
+use std::ops::{Add, Rem};
 
+use super::map::Map;
 use super::workload::{Built, ParamSpec, Params, Reference, SetupError, Workload, WorkloadSpec};
 
 /// Known sums of the primes ≤ n (`shared/CONCEPTS.md`).
@@ -68,24 +69,44 @@ pub const SPEC: WorkloadSpec = WorkloadSpec {
 };
 
 /// `n` is prime, by the tutorial's trial division.
+///
+/// In 32 bits when `n` fits (every accepted bound does): wasm engines
+/// compile a 64-bit remainder to a 64-bit divide, where native code checks
+/// at run time whether a 32-bit one will do. On this project's Intel Xeon
+/// machine the 64-bit loop took 1.6 × as long in V8 as natively, the
+/// 32-bit one 1.04 ×.
+pub fn is_prime(n: u64) -> bool {
+    // isqrt of a u64 fits in 32 bits.
+    let limit = n.isqrt() as u32;
+    match u32::try_from(n) {
+        Ok(n) => trial_division(n, limit),
+        Err(_) => trial_division(n, u64::from(limit)),
+    }
+}
+
+/// No divisor of the form 6k ± 1 up to `limit` (= ⌊√n⌋), nor 2 or 3.
 // `%` as the tutorial writes it; `is_multiple_of` adds a zero check to the hot loop.
 #[allow(clippy::manual_is_multiple_of)]
-pub fn is_prime(n: u64) -> bool {
-    if n <= 1 {
+fn trial_division<T>(n: T, limit: T) -> bool
+where
+    T: Copy + PartialOrd + From<u8> + Add<Output = T> + Rem<Output = T>,
+{
+    let (zero, two, three) = (T::from(0), T::from(2), T::from(3));
+    if n <= T::from(1) {
         return false;
     }
-    if n <= 3 {
+    if n <= three {
         return true;
     }
-    if n % 2 == 0 || n % 3 == 0 {
+    if n % two == zero || n % three == zero {
         return false;
     }
-    let mut i = 5;
-    while i * i <= n {
-        if n % i == 0 || n % (i + 2) == 0 {
+    let mut i = T::from(5);
+    while i <= limit {
+        if n % i == zero || n % (i + two) == zero {
             return false;
         }
-        i += 6;
+        i = i + T::from(6);
     }
     true
 }
@@ -292,6 +313,21 @@ mod tests {
     fn is_prime_agrees_with_the_sieve_on_small_numbers() {
         for n in 0..10_000u64 {
             assert_eq!(sum_primes_in(1, n), sieve_sum(n), "n = {n}");
+        }
+    }
+
+    #[test]
+    fn is_prime_is_right_on_both_sides_of_32_bits() {
+        // The largest prime below 2³², squares of primes near √(2³²), and
+        // numbers past 2³², which take the 64-bit path.
+        let primes = [4_294_967_291u64, 4_294_967_311, 4_294_967_357, 65_521, 65_537];
+        let composites =
+            [4_294_967_295u64, 4_294_967_296, 4_294_967_297, 65_521 * 65_521, 65_537 * 65_537, 65_537 * 65_539];
+        for n in primes {
+            assert!(is_prime(n), "{n} is prime");
+        }
+        for n in composites {
+            assert!(!is_prime(n), "{n} is not prime");
         }
     }
 
