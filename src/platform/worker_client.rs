@@ -214,11 +214,14 @@ impl ComputeClient {
         }
     }
 
-    /// Asks for the workload's picture (answered only by workloads that draw).
-    pub fn picture(&self, workload: &str, params: &Params) {
-        if self.inner.borrow().ready {
+    /// Asks for the workload's picture (answered only by workloads that
+    /// draw); false if the worker is not ready to be asked.
+    pub fn picture(&self, workload: &str, params: &Params) -> bool {
+        let ready = self.inner.borrow().ready;
+        if ready {
             self.post(&ToWorker::Picture { workload: workload.to_string(), params: params.clone() });
         }
+        ready
     }
 
     fn post(&self, message: &ToWorker) {

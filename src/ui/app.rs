@@ -187,16 +187,15 @@ pub fn App() -> Html {
         });
     }
 
-    // After a run, the picture of what was computed (workloads that draw).
+    // After a run, the picture of what was computed (workloads that draw),
+    // unless the same setup's picture is shown already.
     {
-        let done = match &state.run {
-            RunStatus::Done(doc) => Some((doc.workload.clone(), doc.params.clone(), state.next_run_id)),
-            _ => None,
-        };
-        let client = client.clone();
-        use_effect_with(done, move |done| {
-            if let Some((workload, params, _)) = done {
-                client.picture(workload, params);
+        let (client, dispatcher) = (client.clone(), state.dispatcher());
+        use_effect_with(state.picture_wanted(), move |wanted| {
+            if let Some((workload, params)) = wanted {
+                if client.picture(workload, params) {
+                    dispatcher.dispatch(Action::PictureAsked { workload: workload.clone(), params: params.clone() });
+                }
             }
         });
     }

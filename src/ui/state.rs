@@ -11,7 +11,7 @@ use crate::core::record::{EnvInfo, PoolInfo, Responsiveness, ResultDoc, RunRecor
 use crate::core::setup::{normalise_modes, worker_range, Setup};
 use crate::core::share;
 use crate::core::stats::{self, Measured, PlanStep};
-use crate::core::workload::Picture;
+use crate::core::workload::{Params, Picture};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum PoolStatus {
@@ -143,7 +143,10 @@ pub struct State {
     pub autorun_pending: bool,
     pub next_run_id: u64,
     /// The latest run's picture, for workloads that draw one.
-    pub picture: Option<Picture>,
+    pub picture: Option<Rc<Picture>>,
+    /// The workload and parameters of the picture shown or asked for: a run
+    /// of the same setup keeps it (the same picture, not drawn again).
+    picture_for: Option<(String, Params)>,
     /// A result opened from a share link: measured elsewhere.
     pub shared: Option<Rc<ResultDoc>>,
     /// The latest share link made, and whether its tasks were left out.
@@ -228,6 +231,11 @@ pub enum Action {
         id: Option<u64>,
         error: String,
     },
+    /// The picture of `workload` with `params` was asked of the worker.
+    PictureAsked {
+        workload: String,
+        params: Params,
+    },
     Picture(Picture),
     /// "Copy link" pressed: make the link for the latest result.
     MakeLink,
@@ -259,6 +267,7 @@ impl State {
             autorun_pending: false,
             next_run_id: 1,
             picture: None,
+            picture_for: None,
             so_far: None,
             shared,
             link: None,
@@ -290,6 +299,18 @@ impl State {
         match &self.run {
             RunStatus::Done(doc) => Some(doc.clone()),
             RunStatus::Running(_) => self.so_far.clone(),
+            _ => None,
+        }
+    }
+
+    /// The picture to ask for: the finished run's, unless it is shown or
+    /// asked for already.
+    pub fn picture_wanted(&self) -> Option<(String, Params)> {
+        match &self.run {
+            RunStatus::Done(doc) => {
+                let key = (doc.workload.clone(), doc.params.clone());
+                (self.picture_for.as_ref() != Some(&key)).then_some(key)
+            }
             _ => None,
         }
     }
@@ -483,10 +504,17 @@ impl State {
                     self.run = RunStatus::Error(format!("The compute worker failed: {error}"));
                 }
             }
-            Action::Picture(picture) => self.picture = Some(picture),
+            Action::PictureAsked { workload, params } => self.picture_for = Some((workload, params)),
+            // Only the answer to a question still open (not one from before a new setup ran).
+            Action::Picture(picture) if self.picture_for.is_some() => self.picture = Some(Rc::new(picture)),
+            Action::Picture(_) => {}
             Action::RunStarted { at } if self.cannot_run().is_none() => {
                 let request = self.run_request();
-                self.picture = None;
+                let key = (request.workload.clone(), request.params.clone());
+                if self.picture_for.as_ref() != Some(&key) {
+                    self.picture = None;
+                    self.picture_for = None;
+                }
                 self.link = None;
                 self.next_run_id = request.id + 1;
                 self.autorun_pending = false;
@@ -747,6 +775,37 @@ mod tests {
         let RunStatus::Done(doc) = &s.run else { panic!("the run ends after its last step") };
         assert_eq!(doc.runs.len(), 2);
         assert!(Rc::ptr_eq(doc, &s.result().unwrap()));
+    }
+
+    #[test]
+    fn a_run_of_the_same_setup_keeps_its_picture_and_a_new_setup_asks_again() {
+        let picture = || Picture { width: 2, height: 1, pixels: vec![0, 255] };
+        let (s, id) = started("workload=mandelbrot&modes=sequential&repeat=1&warmup=0");
+        let s = run_all(s, id, |_| 10.0);
+        let (workload, params) = s.picture_wanted().expect("a finished run wants its picture");
+        assert_eq!(workload, "mandelbrot");
+        let s = s.apply(Action::PictureAsked { workload, params });
+        assert_eq!(s.picture_wanted(), None, "asked once");
+        let s = s.apply(Action::Picture(picture()));
+        let shown = s.picture.clone().expect("shown");
+
+        // The same setup again: the picture stays, and is not asked for again.
+        let id = s.next_run_id;
+        let s = s.apply(Action::RunStarted { at: 100.0 });
+        assert!(Rc::ptr_eq(&shown, s.picture.as_ref().expect("kept during the run")));
+        let s = run_all(s, id, |_| 10.0);
+        assert_eq!(s.picture_wanted(), None);
+
+        // Other parameters: the old picture goes, and a late answer to the
+        // old question is not shown.
+        let s = s.apply(Action::SetParam { key: "iters".into(), value: "100".into() });
+        let id = s.next_run_id;
+        let s = s.apply(Action::RunStarted { at: 200.0 });
+        assert!(s.picture.is_none());
+        let s = s.apply(Action::Picture(picture()));
+        assert!(s.picture.is_none(), "a stale picture was shown");
+        let s = run_all(s, id, |_| 10.0);
+        assert!(s.picture_wanted().is_some_and(|(_, p)| p.get("iters").map(String::as_str) == Some("100")));
     }
 
     #[test]

@@ -1,3 +1,5 @@
+use std::rc::Rc;
+
 use js_sys::Uint8ClampedArray;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement, ImageData};
@@ -7,7 +9,7 @@ use crate::core::workload::Picture;
 
 #[derive(Properties, PartialEq)]
 pub struct Props {
-    pub picture: Option<Picture>,
+    pub picture: Option<Rc<Picture>>,
 }
 
 /// Palette index (0 = black, 1 … 255 = escape speed) to RGB: dark blue
