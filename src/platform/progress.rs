@@ -14,8 +14,9 @@ use crate::exec::TaskProgress;
 /// Name of the channel; messages are `"<run id> <step> <tasks done>"`.
 pub const PROGRESS_CHANNEL: &str = "spindle-progress";
 
-/// At most one report per this many ms (the page redraws every 100 ms).
-const EVERY_MS: f64 = 50.0;
+/// At most one report per this many ms: the page shows the latest count
+/// every 100 ms.
+const EVERY_MS: f64 = 100.0;
 
 thread_local! {
     static CHANNEL: Option<BroadcastChannel> = BroadcastChannel::new(PROGRESS_CHANNEL).ok();

@@ -110,9 +110,19 @@ fn every(ms: i32, tick: impl FnMut() + 'static) -> impl FnOnce() {
 pub fn App() -> Html {
     let state = use_reducer(|| State::new(&url::query(), &url::fragment(), env::read()));
     let meter = use_memo((), |_| FrameMeter::start());
+    // Task counts arrive up to 10 times a second from each step; they are
+    // kept here and shown at the next tick, in the same render, so a run
+    // redraws the page 10 times a second, not 20 to 30 (each redraw is
+    // style, layout, paint and compositing, on the cores the workers need).
+    let counts = use_memo((), |_| Cell::new(None::<(u64, usize, usize)>));
     let client = {
-        let dispatcher = state.dispatcher();
-        use_memo((), move |_| ComputeClient::new(move |event| dispatcher.dispatch(action_for(event))))
+        let (dispatcher, counts) = (state.dispatcher(), counts.clone());
+        use_memo((), move |_| {
+            ComputeClient::new(move |event| match event {
+                ClientEvent::Progress { id, step, done } => counts.set(Some((id, step, done))),
+                event => dispatcher.dispatch(action_for(event)),
+            })
+        })
     };
 
     // Start the pool at load, so the first run does not wait for it.
@@ -171,14 +181,21 @@ pub fn App() -> Html {
     }
 
     // While a run is in progress: every frame recorded, and the elapsed
-    // time every 100 ms.
+    // time and the latest task count every 100 ms (Yew renders the two
+    // actions once).
     {
-        let dispatcher = state.dispatcher();
+        let (dispatcher, counts) = (state.dispatcher(), counts.clone());
         let meter = meter.clone();
         use_effect_with(state.is_running(), move |&running| {
             meter.set_running(running);
-            let stop =
-                running.then(|| every(100, move || dispatcher.dispatch(Action::Tick { at: SharedClock.now_ms() })));
+            let stop = running.then(|| {
+                every(100, move || {
+                    if let Some((id, step, done)) = counts.take() {
+                        dispatcher.dispatch(Action::TaskProgress { id, step, done });
+                    }
+                    dispatcher.dispatch(Action::Tick { at: SharedClock.now_ms() });
+                })
+            });
             move || {
                 if let Some(stop) = stop {
                     stop();
