@@ -153,20 +153,28 @@ pub fn App() -> Html {
                 Step::Start { index, step } => {
                     dispatcher.dispatch(Action::ModeStarted { id, index, at: SharedClock.now_ms() });
                     let Some(request) = progress.request_for(index) else { return };
-                    match step.mode.place() {
-                        Place::Worker => client.run(request, step.workers),
-                        // One frame first, so the page shows what is about to run.
-                        Place::Page => meter.after_next_frame(move || {
-                            wasm_bindgen_futures::spawn_local(async move {
-                                let action = match run_on_page(step.mode, request).await {
-                                    Some(Ok(run)) => Action::ModeDone { id, run, at: SharedClock.now_ms() },
-                                    Some(Err(error)) => Action::RunFailed { id: Some(id), error },
-                                    None => return,
-                                };
-                                dispatcher.dispatch(action);
-                            })
-                        }),
-                    }
+                    // Two frames first: the page draws what the last step
+                    // changed (its results, the progress line) before this
+                    // one starts, not while this one competes for the cores.
+                    let (meter2, generation) = (meter.clone(), CANCELS.with(Cell::get));
+                    meter.after_next_frame(move || {
+                        meter2.after_next_frame(move || {
+                            if CANCELS.with(Cell::get) != generation {
+                                return;
+                            }
+                            match step.mode.place() {
+                                Place::Worker => client.run(request, step.workers),
+                                Place::Page => wasm_bindgen_futures::spawn_local(async move {
+                                    let action = match run_on_page(step.mode, request).await {
+                                        Some(Ok(run)) => Action::ModeDone { id, run, at: SharedClock.now_ms() },
+                                        Some(Err(error)) => Action::RunFailed { id: Some(id), error },
+                                        None => return,
+                                    };
+                                    dispatcher.dispatch(action);
+                                }),
+                            }
+                        })
+                    });
                 }
                 Step::Measure { start, end } => {
                     let meter2 = meter.clone();
