@@ -102,6 +102,14 @@ impl FrameMeter {
         inner.request();
     }
 
+    /// Runs `f` once the page has drawn what changed until now: at the
+    /// animation frame after the next one (the next one runs before its
+    /// own style, layout and paint).
+    pub fn after_drawing(&self, f: impl FnOnce() + 'static) {
+        let meter = self.clone();
+        self.after_next_frame(move || meter.after_next_frame(f));
+    }
+
     /// The main thread's responsiveness during `start..=end` (SharedClock ms).
     pub fn responsiveness(&self, start: f64, end: f64) -> Responsiveness {
         Responsiveness::from_frames(&self.0.borrow().frames, start, end)

@@ -41,13 +41,10 @@ pub enum ClientEvent {
     /// The worker itself failed (script not loadable, pool not startable).
     WorkerFailed(String),
     Picture(Picture),
-    /// Tasks done so far in step `step` of run `id`.
-    Progress {
-        id: u64,
-        step: usize,
-        done: usize,
-    },
 }
+
+/// Tasks done so far in step `step` of run `id`: (id, step, done).
+pub type TaskCount = (u64, usize, usize);
 
 type Handlers = (Closure<dyn FnMut(MessageEvent)>, Closure<dyn FnMut(ErrorEvent)>);
 type CrashListener = (BroadcastChannel, Closure<dyn FnMut(MessageEvent)>);
@@ -67,6 +64,8 @@ struct Inner {
     _retired: Option<Handlers>,
     _crashes: Option<CrashListener>,
     _progress: Option<CrashListener>,
+    /// The latest task count reported, until the page takes it.
+    count: Option<TaskCount>,
 }
 
 /// Handle to the compute worker; cheap to clone.
@@ -95,6 +94,7 @@ impl ComputeClient {
             _retired: None,
             _crashes: None,
             _progress: None,
+            count: None,
         };
         let client = ComputeClient { inner: Rc::new(RefCell::new(inner)), on_event: Rc::new(on_event) };
         client.listen_for_crashes();
@@ -103,17 +103,25 @@ impl ComputeClient {
     }
 
     /// Any thread of a run (and the page's own modes) reports tasks done on
-    /// a broadcast channel.
+    /// a broadcast channel. The latest count is kept, not sent on as an
+    /// event: the page shows it with its next tick ([`Self::take_count`]),
+    /// so counts do not each redraw the page.
     fn listen_for_progress(&self) {
         let Ok(channel) = BroadcastChannel::new(super::progress::PROGRESS_CHANNEL) else { return };
-        let on_event = self.on_event.clone();
+        let weak = Rc::downgrade(&self.inner);
         let listener = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            if let Some((id, step, done)) = event.data().as_string().as_deref().and_then(super::progress::parse) {
-                on_event(ClientEvent::Progress { id, step, done });
+            let count = event.data().as_string().as_deref().and_then(super::progress::parse);
+            if let (Some(count), Some(inner)) = (count, weak.upgrade()) {
+                inner.borrow_mut().count = Some(count);
             }
         });
         channel.set_onmessage(Some(listener.as_ref().unchecked_ref()));
         self.inner.borrow_mut()._progress = Some((channel, listener));
+    }
+
+    /// The latest task count reported since the last call, if any.
+    pub fn take_count(&self) -> Option<TaskCount> {
+        self.inner.borrow_mut().count.take()
     }
 
     /// Stops whatever the compute worker is doing: ends it (its pool

@@ -45,7 +45,6 @@ fn action_for(event: ClientEvent) -> Action {
         ClientEvent::Crashed(error) => Action::ModeCrashed { error, at: now },
         ClientEvent::WorkerFailed(error) => Action::PoolFailed(error),
         ClientEvent::Picture(picture) => Action::Picture(picture),
-        ClientEvent::Progress { id, step, done } => Action::TaskProgress { id, step, done },
     }
 }
 
@@ -110,19 +109,9 @@ fn every(ms: i32, tick: impl FnMut() + 'static) -> impl FnOnce() {
 pub fn App() -> Html {
     let state = use_reducer(|| State::new(&url::query(), &url::fragment(), env::read()));
     let meter = use_memo((), |_| FrameMeter::start());
-    // Task counts arrive up to 10 times a second from each step; they are
-    // kept here and shown at the next tick, in the same render, so a run
-    // redraws the page 10 times a second, not 20 to 30 (each redraw is
-    // style, layout, paint and compositing, on the cores the workers need).
-    let counts = use_memo((), |_| Cell::new(None::<(u64, usize, usize)>));
     let client = {
-        let (dispatcher, counts) = (state.dispatcher(), counts.clone());
-        use_memo((), move |_| {
-            ComputeClient::new(move |event| match event {
-                ClientEvent::Progress { id, step, done } => counts.set(Some((id, step, done))),
-                event => dispatcher.dispatch(action_for(event)),
-            })
-        })
+        let dispatcher = state.dispatcher();
+        use_memo((), move |_| ComputeClient::new(move |event| dispatcher.dispatch(action_for(event))))
     };
 
     // Start the pool at load, so the first run does not wait for it.
@@ -153,27 +142,25 @@ pub fn App() -> Html {
                 Step::Start { index, step } => {
                     dispatcher.dispatch(Action::ModeStarted { id, index, at: SharedClock.now_ms() });
                     let Some(request) = progress.request_for(index) else { return };
-                    // Two frames first: the page draws what the last step
-                    // changed (its results, the progress line) before this
-                    // one starts, not while this one competes for the cores.
-                    let (meter2, generation) = (meter.clone(), CANCELS.with(Cell::get));
-                    meter.after_next_frame(move || {
-                        meter2.after_next_frame(move || {
-                            if CANCELS.with(Cell::get) != generation {
-                                return;
-                            }
-                            match step.mode.place() {
-                                Place::Worker => client.run(request, step.workers),
-                                Place::Page => wasm_bindgen_futures::spawn_local(async move {
-                                    let action = match run_on_page(step.mode, request).await {
-                                        Some(Ok(run)) => Action::ModeDone { id, run, at: SharedClock.now_ms() },
-                                        Some(Err(error)) => Action::RunFailed { id: Some(id), error },
-                                        None => return,
-                                    };
-                                    dispatcher.dispatch(action);
-                                }),
-                            }
-                        })
+                    // The page draws what the last step changed (its
+                    // results, the progress line) before this one starts,
+                    // not while this one competes for the cores.
+                    let generation = CANCELS.with(Cell::get);
+                    meter.after_drawing(move || {
+                        if CANCELS.with(Cell::get) != generation {
+                            return;
+                        }
+                        match step.mode.place() {
+                            Place::Worker => client.run(request, step.workers),
+                            Place::Page => wasm_bindgen_futures::spawn_local(async move {
+                                let action = match run_on_page(step.mode, request).await {
+                                    Some(Ok(run)) => Action::ModeDone { id, run, at: SharedClock.now_ms() },
+                                    Some(Err(error)) => Action::RunFailed { id: Some(id), error },
+                                    None => return,
+                                };
+                                dispatcher.dispatch(action);
+                            }),
+                        }
                     });
                 }
                 Step::Measure { start, end } => {
@@ -189,16 +176,17 @@ pub fn App() -> Html {
     }
 
     // While a run is in progress: every frame recorded, and the elapsed
-    // time and the latest task count every 100 ms (Yew renders the two
-    // actions once).
+    // time and the latest task count every 100 ms, in one render (Yew
+    // renders the two actions once): 10 redraws a second, each style,
+    // layout, paint and compositing on the cores the workers need.
     {
-        let (dispatcher, counts) = (state.dispatcher(), counts.clone());
+        let (dispatcher, client) = (state.dispatcher(), client.clone());
         let meter = meter.clone();
         use_effect_with(state.is_running(), move |&running| {
             meter.set_running(running);
             let stop = running.then(|| {
                 every(100, move || {
-                    if let Some((id, step, done)) = counts.take() {
+                    if let Some((id, step, done)) = client.take_count() {
                         dispatcher.dispatch(Action::TaskProgress { id, step, done });
                     }
                     dispatcher.dispatch(Action::Tick { at: SharedClock.now_ms() });
