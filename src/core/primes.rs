@@ -60,6 +60,12 @@ pub const SPEC: WorkloadSpec = WorkloadSpec {
             default: "",
             help: "empty = one task per bound; else 1,000 … 50,000,000 numbers per task, at most 10,000 tasks",
         },
+        ParamSpec {
+            key: "order",
+            label: "Order",
+            default: "",
+            help: "empty = bound by bound, low numbers first (as Pool.map); largest = costliest first (estimated)",
+        },
     ],
     build,
     warm_up: || {
@@ -151,11 +157,25 @@ pub struct Span {
     pub hi: u64,
 }
 
+impl Span {
+    /// Estimated work, in steps of [`trial_division`]'s loop: a prime n
+    /// takes √n / 6 of them, about one number in ln n ≈ 0.69 log₂ n is
+    /// prime, and the others stop at a small factor within about 2 steps.
+    /// Within 16 % of the count on large spans (a test checks 25 %).
+    pub fn cost(&self) -> u64 {
+        let mid = (self.lo + self.hi) / 2;
+        let per_number = mid.isqrt() / (4 * u64::from(mid.max(2).ilog2())) + 2;
+        (self.hi - self.lo + 1) * per_number
+    }
+}
+
 /// The sum-of-primes workload with its validated parameters.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Primes {
     pub bounds: Vec<u64>,
     pub chunk: Option<u64>,
+    /// Tasks sorted by [`Span::cost`], costliest first.
+    pub largest_first: bool,
     spans: Vec<Span>,
 }
 
@@ -198,7 +218,18 @@ impl Primes {
                 lo = hi + 1;
             }
         }
-        Ok(Primes { bounds, chunk, spans })
+        Ok(Primes { bounds, chunk, largest_first: false, spans })
+    }
+
+    /// The same tasks, costliest first: every mode hands tasks out in task
+    /// order, so the last ones to start are the cheapest and the workers
+    /// finish close together (longest-processing-time-first scheduling).
+    /// Equal estimates (the same numbers in two bounds) come in either
+    /// order: an unstable sort, 0.2 KB less to download than a stable one.
+    pub fn largest_first(mut self) -> Self {
+        self.spans.sort_unstable_by_key(|s| std::cmp::Reverse(s.cost()));
+        self.largest_first = true;
+        self
     }
 
     pub fn spans(&self) -> &[Span] {
@@ -296,11 +327,21 @@ fn build(params: &Params) -> Result<Built, SetupError> {
         None | Some("") | Some("none") => None,
         Some(text) => Some(parse_u64("chunk", text)?),
     };
-    let primes = Primes::new(bounds, chunk)?;
+    let mut primes = Primes::new(bounds, chunk)?;
+    match params.get("order").map(|s| s.trim()) {
+        None | Some("") => {}
+        Some("largest") => primes = primes.largest_first(),
+        Some(other) => {
+            return Err(SetupError::param("order", format!("{other:?} is not an order: leave it empty, or largest")))
+        }
+    }
     let mut canonical = Map::new();
     canonical.insert("bounds".to_string(), join(&primes.bounds));
     if let Some(c) = primes.chunk {
         canonical.insert("chunk".to_string(), c.to_string());
+    }
+    if primes.largest_first {
+        canonical.insert("order".to_string(), "largest".to_string());
     }
     Ok((Box::new(primes), canonical))
 }
@@ -352,6 +393,51 @@ mod tests {
         assert_eq!(spans, vec![(0, 1, 1000), (0, 1001, 2000), (0, 2001, 2500), (1, 1, 1000)]);
         let values: Vec<u64> = (0..p.task_count()).map(|i| p.run_task(i)).collect();
         assert_eq!(p.bound_sums(&values), vec![sieve_sum(2_500), sieve_sum(1_000)]);
+    }
+
+    /// Steps of `trial_division`'s loop for `n`, counted (the 2-and-3 check
+    /// is one).
+    fn loop_steps(n: u64) -> u64 {
+        if n <= 3 || n.is_multiple_of(2) || n.is_multiple_of(3) {
+            return 1;
+        }
+        let mut steps = 1;
+        let mut i = 5;
+        while i * i <= n {
+            steps += 1;
+            if n.is_multiple_of(i) || n.is_multiple_of(i + 2) {
+                break;
+            }
+            i += 6;
+        }
+        steps
+    }
+
+    #[test]
+    fn cost_estimates_are_near_the_counted_work() {
+        for (lo, hi) in [(1, 250_000), (250_001, 500_000), (750_001, 1_000_000), (2_900_001, 3_000_000)] {
+            let counted: u64 = (lo..=hi).map(loop_steps).sum();
+            let estimated = Span { bound_index: 0, lo, hi }.cost();
+            let ratio = estimated as f64 / counted as f64;
+            assert!((0.75..1.25).contains(&ratio), "{lo}..={hi}: estimated {estimated}, counted {counted}");
+        }
+    }
+
+    #[test]
+    fn largest_first_reorders_the_tasks_and_keeps_the_answer() {
+        let given = Primes::new(vec![1_000_000, 2_000_000, 3_000_000], Some(250_000)).unwrap();
+        let sorted = given.clone().largest_first();
+        assert_eq!(sorted.task_count(), 24);
+        let first = sorted.spans()[0];
+        assert_eq!((first.bound_index, first.lo, first.hi), (2, 2_750_001, 3_000_000));
+        let last = sorted.spans()[23];
+        assert_eq!((last.lo, last.hi), (1, 250_000), "the cheapest chunk is last");
+        assert!(sorted.spans().windows(2).all(|w| w[0].cost() >= w[1].cost()));
+        let mut spans = sorted.spans().to_vec();
+        spans.sort_by_key(|s| (s.bound_index, s.lo));
+        assert_eq!(spans, given.spans());
+        let values: Vec<u64> = (0..sorted.task_count()).map(|i| sorted.run_task(i)).collect();
+        assert_eq!(sorted.answer(&values), sorted.reference().unwrap().answer);
     }
 
     #[test]
@@ -406,5 +492,15 @@ mod tests {
         let (_, canonical) = build(&params(" 1_000 , 20 ", "none")).unwrap();
         assert_eq!(canonical.get("bounds").unwrap(), "1000,20");
         assert!(!canonical.contains_key("chunk"));
+        assert!(!canonical.contains_key("order"));
+        let mut ordered = params("100,50", "");
+        ordered.insert("order".into(), " largest ".into());
+        let (work, canonical) = build(&ordered).unwrap();
+        assert_eq!(canonical.get("order").unwrap(), "largest");
+        assert_eq!(work.task_label(0), "≤ 100");
+        ordered.insert("order".into(), "smallest".into());
+        let err = build(&ordered).err().unwrap();
+        assert_eq!(err.param, Some("order"));
+        assert!(err.message.contains("\"smallest\" is not an order"), "{}", err.message);
     }
 }

@@ -121,6 +121,48 @@ fn a_chunk_size_splits_every_bound_into_even_tasks() {
 }
 
 #[test]
+fn largest_first_hands_out_the_costliest_chunks_first_in_every_mode() {
+    let (_server, browser) = open("?workers=2&chunk=250000&modes=sequential,pool,isolated&repeat=1&warmup=0&autorun=1");
+    let first = wait_done(&browser, 120);
+    assert_eq!(run_of(&first, "sequential")["tasks"][0]["label"], "≤ 1000000: 1…250000");
+
+    browser.eval(
+        "const order = document.getElementById('param-order'); order.value = 'largest';
+         order.dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![],
+    );
+    assert!(browser.current_url().contains("order=largest"), "the URL follows the form: {}", browser.current_url());
+    browser.wait_until(5, || (browser.find("#run")?.enabled()).then_some(())).expect("Run enabled");
+    browser.find("#run").unwrap().click();
+    let doc = browser
+        .wait_until(120, || {
+            let (state, text) = wait_result(&browser, 120);
+            let doc: Value = serde_json::from_str(&text).ok()?;
+            (state == "done" && doc["params"]["order"] == "largest").then_some(doc)
+        })
+        .expect("a run with order=largest");
+    for mode in ["sequential", "pool", "isolated"] {
+        let run = run_of(&doc, mode);
+        assert_eq!(run["result"], DEFAULT_SUMS, "{mode}");
+        assert_eq!(run["correct"], true, "{mode}");
+        let tasks = run["tasks"].as_array().unwrap();
+        assert_eq!(tasks.len(), 24, "{mode}");
+        assert_eq!(tasks[0]["label"], "≤ 3000000: 2750001…3000000", "{mode}");
+        let last = tasks[23]["label"].as_str().unwrap();
+        assert!(last.ends_with(": 1…250000"), "{mode}: the cheapest last, not {last}");
+        // Task 0, the costliest, is the first its worker ran.
+        let worker = &tasks[0]["worker"];
+        let earliest = tasks
+            .iter()
+            .filter(|t| &t["worker"] == worker)
+            .min_by(|a, b| a["start_ms"].as_f64().unwrap().total_cmp(&b["start_ms"].as_f64().unwrap()))
+            .unwrap();
+        assert_eq!(earliest["index"], 0, "{mode}: {earliest}");
+    }
+    assert!(console_errors(&browser).is_empty());
+}
+
+#[test]
 fn a_new_worker_count_takes_effect_on_the_next_run() {
     let (_server, browser) = open("?workers=1&bounds=300000&modes=pool&repeat=1&warmup=0&autorun=1");
     let first = wait_done(&browser, 60);
