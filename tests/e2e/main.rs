@@ -7,7 +7,7 @@ mod results;
 mod support;
 
 use serde_json::Value;
-use support::{console_errors, open, open_in, open_with, wait_done, wait_result, Engine};
+use support::{console_errors, open, open_in, open_with, wait_done, wait_done_where, Engine};
 
 const DEFAULT_SUMS: &str = "37550402023,142913828922,312471072265";
 
@@ -134,13 +134,7 @@ fn largest_first_hands_out_the_costliest_chunks_first_in_every_mode() {
     assert!(browser.current_url().contains("order=largest"), "the URL follows the form: {}", browser.current_url());
     browser.wait_until(5, || (browser.find("#run")?.enabled()).then_some(())).expect("Run enabled");
     browser.find("#run").unwrap().click();
-    let doc = browser
-        .wait_until(120, || {
-            let (state, text) = wait_result(&browser, 120);
-            let doc: Value = serde_json::from_str(&text).ok()?;
-            (state == "done" && doc["params"]["order"] == "largest").then_some(doc)
-        })
-        .expect("a run with order=largest");
+    let doc = wait_done_where(&browser, 120, "a run with order=largest", |doc| doc["params"]["order"] == "largest");
     for mode in ["sequential", "pool", "isolated"] {
         let run = run_of(&doc, mode);
         assert_eq!(run["result"], DEFAULT_SUMS, "{mode}");
@@ -172,13 +166,7 @@ fn a_new_worker_count_takes_effect_on_the_next_run() {
     browser.wait_for("#workers option[value=\"2\"]", 5).click();
     assert!(browser.current_url().contains("workers=2"), "the URL follows the form: {}", browser.current_url());
     browser.wait_for("#run", 5).click();
-    let second = browser
-        .wait_until(60, || {
-            let (state, text) = wait_result(&browser, 60);
-            let doc: Value = serde_json::from_str(&text).ok()?;
-            (state == "done" && doc["workers"] == 2).then_some(doc)
-        })
-        .expect("a run with 2 workers");
+    let second = wait_done_where(&browser, 60, "a run with 2 workers", |doc| doc["workers"] == 2);
     assert_eq!(second["pool"]["threads"], 2, "a new pool, without reloading the page");
     let run = run_of(&second, "pool");
     assert_eq!(run["threads"], 2);
@@ -350,13 +338,9 @@ fn isolated_workers_survive_a_panicking_task_and_a_crashed_pool_recovers() {
         vec![],
     );
     browser.wait_for("#run", 5).click();
-    let again = browser
-        .wait_until(60, || {
-            let (state, text) = wait_result(&browser, 60);
-            let doc: Value = serde_json::from_str(&text).ok()?;
-            (state == "done" && run_of(&doc, "pool")["correct"] == true).then_some(doc)
-        })
-        .expect("the pool runs correctly after the crash");
+    let again = wait_done_where(&browser, 60, "the pool runs correctly after the crash", |doc| {
+        run_of(doc, "pool")["correct"] == true
+    });
     assert_eq!(run_of(&again, "pool")["result"], DEFAULT_SUMS);
     assert_eq!(run_of(&again, "isolated")["failures"], 0);
 }

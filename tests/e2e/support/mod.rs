@@ -78,6 +78,18 @@ pub fn wait_done(browser: &Browser, secs: u64) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("#spindle-result is not JSON ({e}): {text}"))
 }
 
+/// Waits for a finished run whose document satisfies `wanted` (a run
+/// started by a click, after an earlier one); `what` names it on timeout.
+pub fn wait_done_where(browser: &Browser, secs: u64, what: &str, wanted: impl Fn(&Value) -> bool) -> Value {
+    browser
+        .wait_until(secs, || {
+            let (state, text) = wait_result(browser, secs);
+            let doc: Value = serde_json::from_str(&text).ok()?;
+            (state == "done" && wanted(&doc)).then_some(doc)
+        })
+        .unwrap_or_else(|| panic!("no {what} after {secs} s"))
+}
+
 /// Console entries at level SEVERE (errors), minus none: every error counts.
 pub fn console_errors(browser: &Browser) -> Vec<String> {
     browser
