@@ -45,7 +45,7 @@ fn wall(doc: &Value, mode: &str) -> f64 {
     run_of(doc, mode)["wall_ms"].as_f64().expect("wall_ms")
 }
 
-/// The page's longest frame gap during the mode's latest run, ms.
+/// The page's longest main-thread gap during the mode's latest run, ms.
 fn longest_gap(doc: &Value, mode: &str) -> Option<f64> {
     run_of(doc, mode)["responsiveness"]["longest_gap_ms"].as_f64()
 }
@@ -372,7 +372,7 @@ fn measure_browser(
 
     let worst_gap = gaps.iter().copied().fold(0.0, f64::max);
     rows.push((
-        "Main thread during worker-based modes (longest frame gap, all runs above)".into(),
+        "Main thread during worker-based modes (longest main-thread gap, all runs above)".into(),
         "no gap ≥ 50 ms".into(),
         format!("{worst_gap:.0} ms"),
         Some(worst_gap < 50.0),
@@ -477,7 +477,7 @@ fn main() {
         let _ = writeln!(
             detail,
             "\n## Every mode in {}: sum of primes, default bounds, chunk=250000, {cores} workers\n\n\
-             | mode | wall | speedup vs Sequential | longest frame gap | its own figures |\n|---|---|---|---|---|\n{}",
+             | mode | wall | speedup vs Sequential | longest main-thread gap | its own figures |\n|---|---|---|---|---|\n{}",
             engine.name(),
             report.every_mode.trim_end()
         );

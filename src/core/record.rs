@@ -64,24 +64,27 @@ pub struct RunRecord {
     pub responsiveness: Option<Responsiveness>,
 }
 
-/// The page's own main thread while a mode ran, from animation frames.
+/// The page's own main thread while a mode ran: the times it was seen
+/// running (a timer beating every 16 ms, and drawn frames).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Responsiveness {
-    /// Longest time between two frames (or since the last frame).
+    /// Longest time the thread was not seen (between two sightings, or
+    /// from the span's start or to its end).
     pub longest_gap_ms: f64,
-    /// Gaps of more than 50 ms: frames a person notices missing.
+    /// Gaps of more than 50 ms: a freeze a person notices.
     pub gaps_over_50ms: u32,
-    pub frames: u32,
+    /// Sightings in the span (JSON `frames`, the name links were made with).
+    pub sightings: u32,
 }
 
 impl Responsiveness {
     /// The limit above which a gap counts as a freeze.
     pub const LONG_GAP_MS: f64 = 50.0;
 
-    /// From frame times (ms, ascending) seen during `start..=end`.
-    pub fn from_frames(frames: &[f64], start: f64, end: f64) -> Responsiveness {
+    /// From the times (ms, ascending) the thread was seen running.
+    pub fn from_sightings(seen: &[f64], start: f64, end: f64) -> Responsiveness {
         let mut points = vec![start];
-        points.extend(frames.iter().copied().filter(|&t| t > start && t < end));
+        points.extend(seen.iter().copied().filter(|&t| t > start && t < end));
         points.push(end);
         let gaps = points.windows(2).map(|w| w[1] - w[0]);
         let (mut longest, mut over) = (0.0f64, 0);
@@ -91,7 +94,7 @@ impl Responsiveness {
                 over += 1;
             }
         }
-        Responsiveness { longest_gap_ms: longest, gaps_over_50ms: over, frames: points.len() as u32 - 2 }
+        Responsiveness { longest_gap_ms: longest, gaps_over_50ms: over, sightings: points.len() as u32 - 2 }
     }
 }
 
@@ -316,7 +319,7 @@ impl ToJson for Responsiveness {
         w.object()
             .field("longest_gap_ms", &self.longest_gap_ms)
             .field("gaps_over_50ms", &self.gaps_over_50ms)
-            .field("frames", &self.frames)
+            .field("frames", &self.sightings)
             .end();
     }
 }
@@ -327,7 +330,7 @@ impl FromJson for Responsiveness {
         let value = Responsiveness {
             longest_gap_ms: f.req("longest_gap_ms"),
             gaps_over_50ms: f.req("gaps_over_50ms"),
-            frames: f.req("frames"),
+            sightings: f.req("frames"),
         };
         f.done(value)
     }
@@ -432,13 +435,13 @@ mod tests {
 
     #[test]
     fn responsiveness_counts_gaps_including_the_edges() {
-        let r = Responsiveness::from_frames(&[5.0, 21.0, 37.0, 120.0, 136.0], 0.0, 140.0);
-        assert_eq!(r.frames, 5);
+        let r = Responsiveness::from_sightings(&[5.0, 21.0, 37.0, 120.0, 136.0], 0.0, 140.0);
+        assert_eq!(r.sightings, 5);
         assert_eq!(r.longest_gap_ms, 83.0);
         assert_eq!(r.gaps_over_50ms, 1);
-        // No frame at all during a 300 ms run: one 300 ms gap.
-        let r = Responsiveness::from_frames(&[-10.0, 400.0], 0.0, 300.0);
-        assert_eq!((r.longest_gap_ms, r.gaps_over_50ms, r.frames), (300.0, 1, 0));
+        // Not seen at all during a 300 ms run: one 300 ms gap.
+        let r = Responsiveness::from_sightings(&[-10.0, 400.0], 0.0, 300.0);
+        assert_eq!((r.longest_gap_ms, r.gaps_over_50ms, r.sightings), (300.0, 1, 0));
     }
 
     #[test]

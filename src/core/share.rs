@@ -269,7 +269,7 @@ mod tests {
             tasks,
             failures: 0,
             metrics: Map::from([("message_ms".to_string(), 0.125)]),
-            responsiveness: Some(Responsiveness { longest_gap_ms: 16.7, gaps_over_50ms: 0, frames: 12 }),
+            responsiveness: Some(Responsiveness { longest_gap_ms: 16.7, gaps_over_50ms: 0, sightings: 12 }),
         };
         doc_with(vec![
             run(Mode::Sequential, 10.123456789, vec![task(0, 0, 0.0, 4.5), task(1, 0, 4.5, 10.1)]),
@@ -409,10 +409,10 @@ mod tests {
                 failures: tasks.iter().filter(|t| t.error.is_some()).count(),
                 tasks,
                 metrics: metrics.into_iter().collect(),
-                responsiveness: gaps.map(|(longest_gap_ms, gaps_over_50ms, frames)| Responsiveness {
+                responsiveness: gaps.map(|(longest_gap_ms, gaps_over_50ms, sightings)| Responsiveness {
                     longest_gap_ms,
                     gaps_over_50ms,
-                    frames,
+                    sightings,
                 }),
             })
     }

@@ -1,16 +1,16 @@
 //! Browser glue, and the only home of it: the clock all workers share, the
 //! compute worker (both sides of it), threads and isolated workers for the
-//! modes, the frame meter, the URL and the environment checks. Everything
-//! here converts types and calls into `core`/`exec`.
+//! modes, the main-thread meter, the URL and the environment checks.
+//! Everything here converts types and calls into `core`/`exec`.
 
 pub mod cells;
 pub mod clock;
 pub mod compute;
 pub mod env;
-pub mod frames;
 pub mod host;
 pub mod io;
 pub mod isolated;
+pub mod meter;
 pub mod progress;
 pub mod share;
 pub mod timer;

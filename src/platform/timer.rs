@@ -23,9 +23,9 @@ use crate::core::clock::Clock;
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(callback: &JsValue, ms: f64) -> JsValue;
+    pub(super) fn set_timeout(callback: &JsValue, ms: f64) -> JsValue;
     #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(handle: &JsValue);
+    pub(super) fn clear_timeout(handle: &JsValue);
 }
 
 /// A deadline's key: (due as f64 bits, id). Deadlines are positive epoch

@@ -1,6 +1,6 @@
 //! The app shell: owns the state (one reducer), the compute worker client,
-//! the frame meter and the URL sync, and carries out each [`Step`] of a
-//! run; the components render.
+//! the main-thread meter and the URL sync, and carries out each [`Step`] of
+//! a run; the components render.
 
 use std::cell::Cell;
 use std::future::Future;
@@ -9,7 +9,6 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use wasm_bindgen::prelude::*;
 use yew::prelude::*;
 
 use super::components::{EnvPanel, Messages, PictureView, ProgressView, ResultDoc, Results, SetupForm, SharedBanner};
@@ -20,9 +19,9 @@ use crate::core::protocol::RunRequest;
 use crate::core::record::RunRecord;
 use crate::exec::{self, RunContext};
 use crate::platform::clock::SharedClock;
-use crate::platform::frames::FrameMeter;
 use crate::platform::host::BrowserHost;
 use crate::platform::io::BrowserIo;
+use crate::platform::meter::MainThreadMeter;
 use crate::platform::progress::Reporter;
 use crate::platform::worker_client::{ClientEvent, ComputeClient};
 use crate::platform::{env, url};
@@ -92,23 +91,10 @@ async fn run_on_page(mode: Mode, request: RunRequest) -> Option<Result<RunRecord
     Cancellable { inner: Box::pin(run), generation }.await
 }
 
-/// Calls `tick` every `ms` until the returned guard is dropped.
-fn every(ms: i32, tick: impl FnMut() + 'static) -> impl FnOnce() {
-    let closure = Closure::<dyn FnMut()>::new(tick);
-    let window = web_sys::window().expect("the page has a window");
-    let handle = window
-        .set_interval_with_callback_and_timeout_and_arguments_0(closure.as_ref().unchecked_ref(), ms)
-        .unwrap_or_default();
-    move || {
-        window.clear_interval_with_handle(handle);
-        drop(closure);
-    }
-}
-
 #[component]
 pub fn App() -> Html {
     let state = use_reducer(|| State::new(&url::query(), &url::fragment(), env::read()));
-    let meter = use_memo((), |_| FrameMeter::start());
+    let meter = use_memo((), |_| MainThreadMeter::start());
     let client = {
         let dispatcher = state.dispatcher();
         use_memo((), move |_| ComputeClient::new(move |event| dispatcher.dispatch(action_for(event))))
@@ -175,28 +161,22 @@ pub fn App() -> Html {
         });
     }
 
-    // While a run is in progress: every frame recorded, and the elapsed
-    // time and the latest task count every 100 ms, in one render (Yew
-    // renders the two actions once): 10 redraws a second, each style,
-    // layout, paint and compositing on the cores the workers need.
+    // While a run is in progress: the main thread looked at every 16 ms,
+    // and the elapsed time and the latest task count every 100 ms, in one
+    // render (Yew renders the two actions once).
     {
         let (dispatcher, client) = (state.dispatcher(), client.clone());
         let meter = meter.clone();
         use_effect_with(state.is_running(), move |&running| {
-            meter.set_running(running);
-            let stop = running.then(|| {
-                every(100, move || {
+            if running {
+                meter.watch(move || {
                     if let Some((id, step, done)) = client.take_count() {
                         dispatcher.dispatch(Action::TaskProgress { id, step, done });
                     }
                     dispatcher.dispatch(Action::Tick { at: SharedClock.now_ms() });
-                })
-            });
-            move || {
-                if let Some(stop) = stop {
-                    stop();
-                }
+                });
             }
+            move || meter.stop()
         });
     }
 

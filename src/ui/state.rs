@@ -64,7 +64,7 @@ pub struct Progress {
 pub enum Step {
     /// Start step `index` of the plan (on the page or in the compute worker).
     Start { index: usize, step: PlanStep },
-    /// Measure the page's frames during the span of the last step.
+    /// Measure the page's main thread during the span of the last step.
     Measure { start: f64, end: f64 },
     /// Every step is done and measured.
     Finish,
@@ -197,7 +197,7 @@ pub enum Action {
         run: RunRecord,
         at: f64,
     },
-    /// The page's frames during the last step.
+    /// The page's main thread during the last step.
     ModeMeasured {
         id: u64,
         responsiveness: Responsiveness,
@@ -657,7 +657,7 @@ mod tests {
         RunRecord::checked(mode)
     }
 
-    const FLUID: Responsiveness = Responsiveness { longest_gap_ms: 17.0, gaps_over_50ms: 0, frames: 30 };
+    const FLUID: Responsiveness = Responsiveness { longest_gap_ms: 17.0, gaps_over_50ms: 0, sightings: 30 };
 
     fn started(query: &str) -> (State, u64) {
         let s = State::new(query, "", env(true));

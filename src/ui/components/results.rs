@@ -197,13 +197,13 @@ pub fn Results(props: &Props) -> Html {
                         if compare {
                             <th class="num">{ "Median shared" }</th><th class="num">{ "Speedup shared" }</th>
                         }
-                        <th class="num" title="Longest time the page went without drawing a frame">{ "Longest frame gap" }</th>
-                        <th class="num" title="Frames a person notices missing">{ "Gaps > 50 ms" }</th>
+                        <th class="num" title="Longest time the page could neither respond nor draw">{ "Longest main-thread gap" }</th>
+                        <th class="num" title="Freezes a person notices">{ "Gaps > 50 ms" }</th>
                         <th>{ "Answer" }</th>
                     </tr></thead>
                     <tbody>{ for rows }</tbody>
                 </table>
-                <p class="note">{ format!("Times: {repeats}, at {} workers. Speedup = Sequential's median ÷ the mode's, from the same session; efficiency = speedup ÷ threads. Frame gaps: the page's own main thread during the latest run of the mode (a gap over 50 ms is a visible freeze).", doc.workers) }</p>
+                <p class="note">{ format!("Times: {repeats}, at {} workers. Speedup = Sequential's median ÷ the mode's, from the same session; efficiency = speedup ÷ threads. Gaps: the page's own main thread, looked at every 16 ms during the latest run of the mode (over 50 ms is a visible freeze).", doc.workers) }</p>
             }
             // Always there (disabled while running): an element that appears
             // later is placed after its siblings by Yew's reconciler.
