@@ -136,8 +136,9 @@ impl NativeCase {
 type Case<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)]);
 
 /// The CPU-bound cases the pool is measured on, in the browser and natively.
-const CASES: [Case<'static>; 5] = [
+const CASES: [Case<'static>; 6] = [
     ("sum of primes, default bounds, chunk=250000", "workload=primes&chunk=250000", &[("chunk", "250000")]),
+    ("sum of primes, default bounds, chunk=50000", "workload=primes&chunk=50000", &[("chunk", "50000")]),
     (
         "sum of primes, default bounds, chunk=250000, order=largest",
         "workload=primes&chunk=250000&order=largest",
@@ -208,6 +209,32 @@ fn measure_browser(
     }
 
     let browser = Browser::launch_engine(engine);
+
+    // Native rayon with this browser beside it, showing a run that only
+    // waits (timers, one at a time): the page's timer, progress and
+    // drawing and the browser's own threads take their share of the cores,
+    // as they do while the pool runs, with no work of the page's own.
+    {
+        let (name, query, params) = CASES[0];
+        eprintln!("[bench] {label}: native rayon beside a waiting page");
+        browser.goto(&server.url("/?workload=timers&tasks=100&ms=300&modes=sequential&repeat=1&warmup=0&autorun=1"));
+        let running = browser.wait_until(30, || {
+            let v = browser
+                .eval("const e = document.getElementById('spindle-result'); return e && e.dataset.state", vec![]);
+            (v.as_str()? == "running").then_some(())
+        });
+        assert!(running.is_some(), "{label}: the waiting run never started");
+        let id = query.split('&').next().unwrap().trim_start_matches("workload=");
+        let beside = NativeCase { runs: native_runs(id, params, cores, repeats) };
+        browser.goto("about:blank");
+        let nseq = median(beside.runs.iter().map(|r| r.0).collect());
+        let npar = median(beside.runs.iter().map(|r| r.1).collect());
+        let _ = writeln!(
+            pool_vs_native,
+            "| {name}, native with {label} beside it showing a run that only waits | {label} | — | — | — | {nseq:.0} ms | {npar:.0} ms | {:.2}× | — |",
+            beside.speedup()
+        );
+    }
 
     // Thread-pool speedup on CPU-bound work, against native rayon.
     for ((name, query, params), native) in CASES.iter().zip(native) {
