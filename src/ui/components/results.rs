@@ -197,7 +197,7 @@ pub fn Results(props: &Props) -> Html {
                         if compare {
                             <th class="num">{ "Median shared" }</th><th class="num">{ "Speedup shared" }</th>
                         }
-                        <th class="num" title="Longest time the page could neither respond nor draw">{ "Longest main-thread gap" }</th>
+                        <th class="num" title="Longest time the page's main thread could neither respond nor draw">{ "Longest gap" }</th>
                         <th class="num" title="Freezes a person notices">{ "Gaps > 50 ms" }</th>
                         <th>{ "Answer" }</th>
                     </tr></thead>
