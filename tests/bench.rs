@@ -128,6 +128,17 @@ struct NativeCase {
 }
 
 impl NativeCase {
+    /// Runs the case's workload (named by its query) natively.
+    fn measure(query: &str, params: &[(&str, &str)], threads: usize, repeats: usize) -> NativeCase {
+        let workload = query.split('&').next().unwrap().trim_start_matches("workload=");
+        NativeCase { runs: native_runs(workload, params, threads, repeats) }
+    }
+
+    /// Median wall times, ms: (sequential, pool).
+    fn walls(&self) -> (f64, f64) {
+        (median(self.runs.iter().map(|r| r.0).collect()), median(self.runs.iter().map(|r| r.1).collect()))
+    }
+
     fn speedup(&self) -> f64 {
         median(self.runs.iter().map(|r| r.0 / r.1).collect())
     }
@@ -224,11 +235,9 @@ fn measure_browser(
             (v.as_str()? == "running").then_some(())
         });
         assert!(running.is_some(), "{label}: the waiting run never started");
-        let id = query.split('&').next().unwrap().trim_start_matches("workload=");
-        let beside = NativeCase { runs: native_runs(id, params, cores, repeats) };
+        let beside = NativeCase::measure(query, params, cores, repeats);
         browser.goto("about:blank");
-        let nseq = median(beside.runs.iter().map(|r| r.0).collect());
-        let npar = median(beside.runs.iter().map(|r| r.1).collect());
+        let (nseq, npar) = beside.walls();
         let _ = writeln!(
             pool_vs_native,
             "| {name}, native with {label} beside it showing a run that only waits | {label} | — | — | — | {nseq:.0} ms | {npar:.0} ms | {:.2}× | — |",
@@ -243,8 +252,7 @@ fn measure_browser(
         let seq = median(docs.iter().map(|d| wall(d, "sequential")).collect());
         let par = median(docs.iter().map(|d| wall(d, "pool")).collect());
         let speedup = median(docs.iter().map(|d| wall(d, "sequential") / wall(d, "pool")).collect());
-        let nseq = median(native.runs.iter().map(|r| r.0).collect());
-        let npar = median(native.runs.iter().map(|r| r.1).collect());
+        let (nseq, npar) = native.walls();
         let nspeed = native.speedup();
         let ratio = median(docs.iter().zip(&native.runs).map(|(d, n)| wall(d, "sequential") / n.0).collect());
         let limit = median(docs.iter().map(|d| in_order_limit(d, cores)).collect());
@@ -422,13 +430,8 @@ fn main() {
 
     // The same workloads natively, once, for every browser to be paired with.
     eprintln!("[bench] native runs");
-    let native: Vec<NativeCase> = CASES
-        .iter()
-        .map(|(_, query, params)| {
-            let id = query.split('&').next().unwrap().trim_start_matches("workload=");
-            NativeCase { runs: native_runs(id, params, cores, repeats) }
-        })
-        .collect();
+    let native: Vec<NativeCase> =
+        CASES.iter().map(|(_, query, params)| NativeCase::measure(query, params, cores, repeats)).collect();
     let native_tiny = NativeCase { runs: native_runs("tiny", &[("tasks", "100000")], cores, repeats) };
 
     // Chromium always; Firefox ESR where it and geckodriver are installed

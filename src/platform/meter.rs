@@ -59,12 +59,6 @@ impl Inner {
         }
     }
 
-    /// The next beat: a timeout each, so a stopped meter leaves nothing
-    /// behind that an idle page would run.
-    fn arm(&self) -> JsValue {
-        self.on_beat.as_ref().map_or(JsValue::UNDEFINED, |beat| set_timeout(beat.as_ref(), BEAT_MS))
-    }
-
     /// Asks for the next frame, unless that is done already.
     fn request(&mut self) {
         if let (false, Some(cb), Some(window)) = (self.requested, &self.on_frame, web_sys::window()) {
@@ -72,6 +66,12 @@ impl Inner {
             self.requested = true;
         }
     }
+}
+
+/// Sets the next beat: a timeout each, so a stopped meter leaves nothing
+/// behind that an idle page would run.
+fn arm(on_beat: &Option<Closure<dyn FnMut()>>) -> JsValue {
+    on_beat.as_ref().map_or(JsValue::UNDEFINED, |beat| set_timeout(beat.as_ref(), BEAT_MS))
 }
 
 /// Cheap to clone; it works as long as one clone lives.
@@ -109,22 +109,20 @@ impl MainThreadMeter {
             let Some(inner) = weak.upgrade() else { return };
             let now = SharedClock.now_ms();
             let tick = {
-                let mut i = inner.borrow_mut();
+                let mut guard = inner.borrow_mut();
+                let i = &mut *guard;
                 i.saw(now);
-                if i.watch.is_none() {
+                let Some(watch) = &mut i.watch else { return };
+                watch.timeout = arm(&i.on_beat);
+                // Due at the beat nearest to TICK_MS after the last.
+                if now - watch.last_tick < TICK_MS - BEAT_MS / 2.0 {
                     return;
                 }
-                let next = i.arm();
-                let Some(watch) = &mut i.watch else { return };
-                watch.timeout = next;
-                // Due at the beat nearest to TICK_MS after the last.
-                (now - watch.last_tick >= TICK_MS - BEAT_MS / 2.0).then(|| {
-                    watch.last_tick = now;
-                    watch.on_tick.take()
-                })
+                watch.last_tick = now;
+                watch.on_tick.take()
             };
             // Outside the borrow: the refresh dispatches to the page.
-            if let Some(mut on_tick) = tick.flatten() {
+            if let Some(mut on_tick) = tick {
                 on_tick();
                 if let Some(watch) = &mut inner.borrow_mut().watch {
                     watch.on_tick = Some(on_tick);
@@ -143,7 +141,7 @@ impl MainThreadMeter {
     pub fn watch(&self, on_tick: impl FnMut() + 'static) {
         self.stop();
         let mut inner = self.0.borrow_mut();
-        let timeout = inner.arm();
+        let timeout = arm(&inner.on_beat);
         inner.watch = Some(Watch { timeout, on_tick: Some(Box::new(on_tick)), last_tick: SharedClock.now_ms() });
     }
 
