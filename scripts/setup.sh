@@ -3,7 +3,7 @@
 # Every version is pinned here; nothing is downloaded from outside the
 # package registries (trunk must find wasm-bindgen on PATH, see Trunk.toml).
 #
-#   scripts/setup.sh          toolchain + trunk + wasm-bindgen-cli
+#   scripts/setup.sh          toolchain + trunk + wasm-bindgen-cli + wasm-opt
 #   scripts/setup.sh --test   the same, plus Debian's chromium, chromium-driver
 #                             and firefox-esr, and geckodriver (from crates)
 #   scripts/setup.sh --bench  the same as --test
@@ -12,6 +12,7 @@ set -euo pipefail
 TRUNK_VERSION=0.22.1
 WASM_BINDGEN_VERSION=0.2.130 # must equal the wasm-bindgen crate in Cargo.lock
 GECKODRIVER_VERSION=0.37.1
+BINARYEN_VERSION=132.0.0 # wasm-opt; must match [tools] wasm_opt in Trunk.toml
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -34,6 +35,13 @@ if ! rustup run "$toolchain" rustc --print target-libdir --target wasm32-unknown
     --component rust-src,rustfmt,clippy --target wasm32-unknown-unknown
 fi
 
+apt_install() { # package...
+  local sudo_=""
+  [ "$(id -u)" = 0 ] || sudo_=sudo
+  $sudo_ apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -q "$@"
+}
+
 have_version() { # tool wanted-version
   # Read the whole output first: `grep -q` stops at the first line, and a
   # tool still writing more (geckodriver) dies of SIGPIPE, which pipefail
@@ -53,12 +61,17 @@ if ! have_version trunk "$TRUNK_VERSION"; then
   cargo +"$toolchain" install trunk --version "=$TRUNK_VERSION" --locked --force
 fi
 
-apt_install() { # package...
-  local sudo_=""
-  [ "$(id -u)" = 0 ] || sudo_=sudo
-  $sudo_ apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo_ apt-get install -y -q "$@"
-}
+# wasm-opt for trunk's release builds: npm's binaryen (Debian's is too old
+# to read this output). It goes beside trunk in ~/.cargo/bin, so a plain
+# `trunk build --release` finds it too; it runs on Node.
+if ! have_version wasm-opt "version_${BINARYEN_VERSION%%.*}"; then
+  if ! command -v npm >/dev/null; then
+    say "installing Debian's npm (and Node.js)"
+    apt_install npm
+  fi
+  say "installing wasm-opt from npm's binaryen $BINARYEN_VERSION"
+  npm install --global --prefix "$HOME/.cargo" --no-audit --no-fund "binaryen@$BINARYEN_VERSION"
+fi
 
 # Browsers for the tests and the benchmark: Chromium (every test) and
 # Firefox ESR (one test, and the benchmark's second browser).

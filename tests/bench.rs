@@ -469,7 +469,9 @@ fn main() {
             files.push(name);
         }
     }
-    let size = (format!("{:.0} KB", gz as f64 / 1000.0), Some(gz <= 250_000));
+    let bytes = gz.to_string();
+    let bytes = bytes.as_bytes().rchunks(3).rev().map(|c| std::str::from_utf8(c).unwrap()).collect::<Vec<_>>();
+    let size = (format!("{:.1} KB ({} bytes)", gz as f64 / 1000.0, bytes.join(",")), Some(gz <= 250_000));
     rows.push(Row {
         figure: format!("Transfer size of the page (gzip -9, {} wasm/JS/CSS files)", files.len()),
         target: "≤ 250 KB".into(),
@@ -528,7 +530,7 @@ fn main() {
     let report = format!(
         "# Spindle benchmarks\n\nWritten by `scripts/bench.sh` on {date}.\n\n\
          - Machine: {cores} logical cores, {cpu}\n- Browsers: {}\n\
-         - Page: release build (`trunk build --release`, no wasm-opt), served on 127.0.0.1 with COOP/COEP, trunk's hashed files cached for good and the rest revalidated (as `www/_headers` asks of a host)\n\
+         - Page: release build (`trunk build --release`, wasm-opt -Oz from npm's binaryen 132), served on 127.0.0.1 with COOP/COEP, trunk's hashed files cached for good and the rest revalidated (as `www/_headers` asks of a host)\n\
          - Method: one warm-up run, then {repeats} runs; medians; ratios pair by pair within a run. \
          Native: the same `core`/`exec` code, release build, rayon with the same thread count, \
          run once in this invocation and paired with each browser's runs.\n\n\
