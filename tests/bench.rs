@@ -530,7 +530,7 @@ fn main() {
     let report = format!(
         "# Spindle benchmarks\n\nWritten by `scripts/bench.sh` on {date}.\n\n\
          - Machine: {cores} logical cores, {cpu}\n- Browsers: {}\n\
-         - Page: release build (`trunk build --release`, wasm-opt -Oz from npm's binaryen 132), served on 127.0.0.1 with COOP/COEP, trunk's hashed files cached for good and the rest revalidated (as `www/_headers` asks of a host)\n\
+         - Page: release build (`trunk build --release`, wasm-opt -O1 from npm's binaryen 132), served on 127.0.0.1 with COOP/COEP, trunk's hashed files cached for good and the rest revalidated (as `www/_headers` asks of a host)\n\
          - Method: one warm-up run, then {repeats} runs; medians; ratios pair by pair within a run. \
          Native: the same `core`/`exec` code, release build, rayon with the same thread count, \
          run once in this invocation and paired with each browser's runs.\n\n\
