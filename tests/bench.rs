@@ -176,14 +176,7 @@ struct BrowserReport {
     every_mode: String,
 }
 
-fn measure_browser(
-    engine: Engine,
-    server: &Server,
-    repeats: usize,
-    cores: usize,
-    native: &[NativeCase],
-    native_tiny: &NativeCase,
-) -> BrowserReport {
+fn measure_browser(engine: Engine, server: &Server, repeats: usize, cores: usize) -> BrowserReport {
     let label = engine.name();
     let mut rows = Vec::new();
     let mut gaps = Vec::new();
@@ -245,9 +238,13 @@ fn measure_browser(
         );
     }
 
-    // Thread-pool speedup on CPU-bound work, against native rayon.
-    for ((name, query, params), native) in CASES.iter().zip(native) {
+    // Thread-pool speedup on CPU-bound work, against native rayon run just
+    // before, with this browser idle at about:blank: the machine's speed
+    // drifts within an hour, so each pair is measured minutes apart at most.
+    for (name, query, params) in CASES {
         eprintln!("[bench] {label}: {name}");
+        browser.goto("about:blank");
+        let native = &NativeCase::measure(query, params, cores, repeats);
         let docs = browser_runs(&browser, server, &format!("{query}&workers={cores}&modes=sequential,pool"), repeats);
         let seq = median(docs.iter().map(|d| wall(d, "sequential")).collect());
         let par = median(docs.iter().map(|d| wall(d, "pool")).collect());
@@ -349,6 +346,8 @@ fn measure_browser(
 
     // Per-task overhead: 100,000 tasks of 10 additions each.
     eprintln!("[bench] {label}: tiny tasks");
+    browser.goto("about:blank");
+    let native_tiny = NativeCase { runs: native_runs("tiny", &[("tasks", "100000")], cores, repeats) };
     let docs = browser_runs(
         &browser,
         server,
@@ -428,12 +427,6 @@ fn main() {
     let dist = dist();
     let server = Server::start(dist.clone(), true);
 
-    // The same workloads natively, once, for every browser to be paired with.
-    eprintln!("[bench] native runs");
-    let native: Vec<NativeCase> =
-        CASES.iter().map(|(_, query, params)| NativeCase::measure(query, params, cores, repeats)).collect();
-    let native_tiny = NativeCase { runs: native_runs("tiny", &[("tasks", "100000")], cores, repeats) };
-
     // Chromium always; Firefox ESR where it and geckodriver are installed
     // (`scripts/setup.sh --bench` installs them). SPINDLE_BENCH_BROWSERS
     // (e.g. "firefox") picks some.
@@ -444,8 +437,7 @@ fn main() {
         .filter(|&e| e == Engine::Chromium || e.available())
         .collect();
     assert!(!engines.is_empty(), "SPINDLE_BENCH_BROWSERS={chosen:?} names no installed browser (chromium, firefox)");
-    let reports: Vec<BrowserReport> =
-        engines.iter().map(|&e| measure_browser(e, &server, repeats, cores, &native, &native_tiny)).collect();
+    let reports: Vec<BrowserReport> = engines.iter().map(|&e| measure_browser(e, &server, repeats, cores)).collect();
 
     let mut rows: Vec<Row> = reports[0]
         .rows
@@ -533,7 +525,8 @@ fn main() {
          - Page: release build (`trunk build --release`, wasm-opt -O1 from npm's binaryen 132), served on 127.0.0.1 with COOP/COEP, trunk's hashed files cached for good and the rest revalidated (as `www/_headers` asks of a host)\n\
          - Method: one warm-up run, then {repeats} runs; medians; ratios pair by pair within a run. \
          Native: the same `core`/`exec` code, release build, rayon with the same thread count, \
-         run once in this invocation and paired with each browser's runs.\n\n\
+         run for each case just before that browser runs it (the browser idle at about:blank), \
+         so each pair is measured minutes apart at most.\n\n\
          ## Against the targets\n\n{table}\n## Thread pool against native rayon\n\n{detail}",
         browsers.join("; ")
     );
