@@ -23,6 +23,7 @@ use spindle::core::mode::{Mode, Place};
 use spindle::core::workload::Params;
 use spindle::exec::native::{block_on, NativeHost};
 use spindle::exec::{run_mode, RunContext};
+use spindle::ui::format::group_digits;
 use support::webdriver::Engine;
 use support::{dist, wait_result, wait_result_quietly, Browser, Server};
 
@@ -39,6 +40,11 @@ fn median(mut v: Vec<f64>) -> f64 {
 
 fn run_of<'a>(doc: &'a Value, mode: &str) -> &'a Value {
     doc["runs"].as_array().and_then(|r| r.iter().find(|r| r["mode"] == mode)).expect("mode in the result")
+}
+
+/// One of the mode's own figures (`metrics`) in its latest run.
+fn metric(doc: &Value, mode: &str, key: &str) -> f64 {
+    run_of(doc, mode)["metrics"][key].as_f64().unwrap_or(f64::NAN)
 }
 
 fn wall(doc: &Value, mode: &str) -> f64 {
@@ -288,12 +294,7 @@ fn measure_browser(engine: Engine, server: &Server, repeats: usize, cores: usize
         let metrics = run_of(&docs[0], mode)["metrics"].as_object().cloned().unwrap_or_default();
         let figures: Vec<String> = metrics
             .keys()
-            .map(|k| {
-                format!(
-                    "{k} {:.2}",
-                    median(docs.iter().map(|d| run_of(d, mode)["metrics"][k].as_f64().unwrap_or(f64::NAN)).collect())
-                )
-            })
+            .map(|k| format!("{k} {:.2}", median(docs.iter().map(|d| metric(d, mode, k)).collect())))
             .collect();
         // The target is for modes that run off the page's thread; the two
         // that run on it (Main thread freezes it, Cooperative slices it)
@@ -328,13 +329,7 @@ fn measure_browser(engine: Engine, server: &Server, repeats: usize, cores: usize
         let speedup = median(docs.iter().map(|d| wall(d, "sequential") / wall(d, "isolated")).collect());
         let limit = median(docs.iter().map(|d| in_order_limit(d, cores)).collect());
         // Messages per task: on the first set (rising cost), as reported.
-        message.get_or_insert_with(|| {
-            median(
-                docs.iter()
-                    .map(|d| run_of(d, "isolated")["metrics"]["message_ms"].as_f64().unwrap_or(f64::NAN))
-                    .collect(),
-            )
-        });
+        message.get_or_insert_with(|| median(docs.iter().map(|d| metric(d, "isolated", "message_ms")).collect()));
         gaps.extend(docs.iter().map(|d| longest_gap(d, "isolated").unwrap_or(0.0)));
         rows.push((
             format!("Isolated-workers speedup, {cores} workers, {name}"),
@@ -347,7 +342,7 @@ fn measure_browser(engine: Engine, server: &Server, repeats: usize, cores: usize
     // Per-task overhead: 100,000 tasks of 10 additions each.
     eprintln!("[bench] {label}: tiny tasks");
     browser.goto("about:blank");
-    let native_tiny = NativeCase { runs: native_runs("tiny", &[("tasks", "100000")], cores, repeats) };
+    let native_tiny = NativeCase::measure("workload=tiny", &[("tasks", "100000")], cores, repeats);
     let docs = browser_runs(
         &browser,
         server,
@@ -371,10 +366,7 @@ fn measure_browser(engine: Engine, server: &Server, repeats: usize, cores: usize
     // minus the task's own run time (median per run, median over runs).
     eprintln!("[bench] {label}: round trip");
     let docs = browser_runs(&browser, server, "workload=tiny&tasks=2000&size=1&workers=1&modes=isolated", repeats);
-    let per_run: Vec<f64> = docs
-        .iter()
-        .map(|d| run_of(d, "isolated")["metrics"]["message_ms"].as_f64().unwrap_or(f64::NAN) * 1e3)
-        .collect();
+    let per_run: Vec<f64> = docs.iter().map(|d| metric(d, "isolated", "message_ms") * 1e3).collect();
     // Each run's median, too: on a VM whose idle cores halt, a run lands
     // near the page's own cost or near a core's wake-up (README, Measured).
     let runs = per_run.iter().map(|us| format!("{us:.0}")).collect::<Vec<_>>().join(", ");
@@ -464,9 +456,7 @@ fn main() {
             files.push(name);
         }
     }
-    let bytes = gz.to_string();
-    let bytes = bytes.as_bytes().rchunks(3).rev().map(|c| std::str::from_utf8(c).unwrap()).collect::<Vec<_>>();
-    let size = (format!("{:.1} KB ({} bytes)", gz as f64 / 1000.0, bytes.join(",")), Some(gz <= 250_000));
+    let size = (format!("{:.1} KB ({} bytes)", gz as f64 / 1000.0, group_digits(&gz.to_string())), Some(gz <= 250_000));
     rows.push(Row {
         figure: format!("Transfer size of the page (gzip -9, {} wasm/JS/CSS files)", files.len()),
         target: "≤ 250 KB".into(),
