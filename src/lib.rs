@@ -29,6 +29,3 @@ pub mod exec;
 #[cfg(target_arch = "wasm32")]
 pub mod platform;
 pub mod ui;
-
-#[cfg(test)]
-mod link_fixtures;

@@ -17,9 +17,9 @@ use std::process::Command;
 use std::sync::Arc;
 
 use serde_json::Value;
-use spindle::core::clock::HostClock;
-use spindle::core::io::NoBlockingIo;
 use spindle::core::mode::{Mode, Place};
+use spindle::core::run::clock::HostClock;
+use spindle::core::workload::io::NoBlockingIo;
 use spindle::core::workload::Params;
 use spindle::exec::native::{block_on, NativeHost};
 use spindle::exec::{run_mode, RunContext};
@@ -102,7 +102,7 @@ fn native_runs(workload: &str, params: &[(&str, &str)], threads: usize, repeats:
             .expect("valid");
     let reference = ctx.workload.reference();
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("a native pool");
-    let once = |mode| pool.install(|| block_on(run_mode(mode, &ctx, &NativeHost, reference.as_ref(), None)));
+    let once = |mode| pool.install(|| block_on(run_mode(mode, &ctx, &NativeHost::default(), reference.as_ref(), None)));
     once(Mode::Sequential);
     (0..repeats)
         .map(|_| {

@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use spindle::core::mode::Mode;
-use spindle::core::primes::Primes;
+use spindle::core::workload::primes::Primes;
 use spindle::core::workload::Workload;
 use spindle::exec::{run_mode, RunContext};
 use spindle::platform::clock::SharedClock;
@@ -64,7 +64,7 @@ async fn the_pool_runs_in_a_worker_and_every_mode_agrees() {
 /// bounds not in the table (seen as "✗ wrong" for bounds=300000).
 #[wasm_bindgen_test]
 fn the_sieve_is_right_on_32_bit_wasm() {
-    use spindle::core::primes::{sieve_sum, sum_primes_in, KNOWN_SUMS};
+    use spindle::core::workload::primes::{sieve_sum, sum_primes_in, KNOWN_SUMS};
     for &(n, sum) in KNOWN_SUMS {
         assert_eq!(sieve_sum(n), sum, "n = {n}");
     }
@@ -73,7 +73,7 @@ fn the_sieve_is_right_on_32_bit_wasm() {
 
 #[wasm_bindgen_test]
 fn the_shared_clock_moves_forward() {
-    use spindle::core::clock::Clock;
+    use spindle::core::run::clock::Clock;
     let a = SharedClock.now_ms();
     let b = SharedClock.now_ms();
     assert!(a > 1.0e12, "epoch milliseconds, not a worker-relative time: {a}");
@@ -85,7 +85,7 @@ fn the_shared_clock_moves_forward() {
 /// not strand the others.
 #[wasm_bindgen_test]
 async fn sleeps_share_one_timer_and_none_ends_early() {
-    use spindle::core::clock::Clock;
+    use spindle::core::run::clock::Clock;
     use spindle::exec::join_all;
     use spindle::platform::timer::sleep;
 

@@ -1,28 +1,20 @@
-//! Pure Rust: workloads, checks, setup codec, records and the worker
-//! protocol. Nothing here knows about the browser; all of it is tested on
-//! the host with `cargo test`.
+//! Pure Rust: nothing here knows about the browser, and all of it is
+//! tested on the host with `cargo test`.
+//!
+//! - [`mode`]: the execution modes' ids and words (how each runs is in
+//!   `exec`).
+//! - [`workload`]: the work itself. The [`workload::Workload`] trait, its
+//!   optional capabilities, the catalogue and one file per workload, each
+//!   with its known answers.
+//! - [`run`]: what a run is made of and produces: the clock every
+//!   worker shares, the GIL, per-task and per-mode records, the plan
+//!   of steps with its statistics, and the result document.
+//! - [`session`]: what crosses a boundary: the setup ↔ query string, share
+//!   links, downloads, and the messages between the page and its workers.
+//!
+//! Dependencies point one way: `session` → `run` → `workload` → `mode`.
 
-pub mod base64;
-pub mod clock;
-pub mod counter;
-pub mod export;
-pub mod fetch;
-pub mod files;
-pub mod gil;
-pub mod io;
-pub mod json;
-pub mod mandelbrot;
-pub mod map;
 pub mod mode;
-pub mod primes;
-pub mod protocol;
-pub mod queue;
-pub mod record;
-pub mod setup;
-pub mod share;
-pub mod stats;
-pub mod tight_loop;
-pub mod timers;
-pub mod tiny;
+pub mod run;
+pub mod session;
 pub mod workload;
-pub mod zlib;

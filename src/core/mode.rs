@@ -1,10 +1,11 @@
 //! Execution modes: the ids the URL uses and the words the page shows. How
 //! each mode runs lives in `exec/`, one file per mode.
 
-use super::json::{FromJson, Json, ToJson, Writer};
+use serde::{Deserialize, Serialize};
 
 /// In JSON and in URLs, a mode is its [`Mode::id`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// One thread, in the compute worker: the baseline.
     #[default]
@@ -154,27 +155,19 @@ impl Mode {
     }
 }
 
-impl ToJson for Mode {
-    fn write_json(&self, w: &mut Writer) {
-        w.string(self.id());
-    }
-}
-
-impl FromJson for Mode {
-    fn from_json(value: Json<'_>) -> Result<Mode, String> {
-        let id = String::from_json(value)?;
-        Mode::from_id(&id).ok_or_else(|| {
-            let ids: Vec<&str> = Mode::ALL.iter().map(|m| m.id()).collect();
-            format!("unknown mode `{id}`, expected one of {}", ids.join(", "))
-        })
-    }
+/// Modes in run order, without repeats.
+pub fn normalise_modes(mut modes: Vec<Mode>) -> Vec<Mode> {
+    // Mode order is total (Ord follows Mode::ALL), so an unstable sort is exact.
+    modes.sort_unstable();
+    modes.dedup();
+    modes
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// `setup::normalise_modes` sorts by `Ord`, which must be run order.
+    /// `normalise_modes` sorts by `Ord`, which must be run order.
     #[test]
     fn the_order_of_modes_is_run_order() {
         assert!(Mode::ALL.windows(2).all(|w| w[0] < w[1]));

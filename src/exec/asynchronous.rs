@@ -2,7 +2,7 @@
 //! together (`asyncio.gather`). A future runs until it awaits; CPU-bound
 //! tasks never wait, so they run one after another.
 
-use super::{awaited_task, join_all, Executor, Host, LocalFuture, Run, RunContext};
+use super::{awaited_task, join_all, task_io, wait_ms, Executor, Host, LocalFuture, Run, RunContext};
 
 pub struct Async;
 
@@ -19,7 +19,7 @@ impl Executor for Async {
                         // `await asyncio.sleep(d)`, an awaited download: the
                         // waits let the others run; with nothing to wait for,
                         // still give the loop a turn.
-                        if ctx.workload.wait_ms(i) <= 0.0 && ctx.workload.io(i).is_none() {
+                        if wait_ms(ctx, i) <= 0.0 && task_io(ctx, i).is_none() {
                             host.yield_now().await;
                         }
                         awaited_task(ctx, host, i, 0, t0).await

@@ -6,7 +6,11 @@
 use std::future::poll_fn;
 use std::task::{Context, Poll};
 
-use super::{finish_task, record, Executor, Host, LocalFuture, Run, RunContext};
+use crate::core::run::record::Metric;
+
+use super::{
+    finish_task, record, sliced, step, task_io, task_result, wait_ms, Executor, Host, LocalFuture, Run, RunContext,
+};
 
 /// IO in flight, by task.
 type Pending = Vec<Option<LocalFuture<'static, Result<u64, String>>>>;
@@ -65,7 +69,7 @@ impl Executor for Cooperative {
                     }
                     // A waiting task is skipped until it is due, like a
                     // generator waiting on a timer.
-                    let due = start + w.wait_ms(i);
+                    let due = start + wait_ms(ctx, i);
                     if ctx.clock.now_ms() < due {
                         next_due = next_due.min(due);
                         continue;
@@ -73,27 +77,27 @@ impl Executor for Cooperative {
                     if in_flight[i] {
                         continue; // its IO is awaited below
                     }
-                    if let Some(io) = w.io(i) {
+                    if let Some(io) = task_io(ctx, i) {
                         // Start the IO and move on: the event loop does it.
                         pending[i] = Some(host.io(ctx, &io));
                         in_flight[i] = true;
                         worked = true;
                         continue;
                     }
-                    let value = if w.slice_count(i) == 1 {
-                        match w.step(i) {
+                    let slices = sliced(ctx, i);
+                    let value = match slices {
+                        Some((work, _)) => work.run_slice(i, next_slice[i]),
+                        None => match step(ctx, i) {
                             Some(value) => value,
                             None => continue, // waits for other tasks: next one
-                        }
-                    } else {
-                        w.run_slice(i, next_slice[i])
+                        },
                     };
                     worked = true;
                     values[i] = values[i].wrapping_add(value);
                     next_slice[i] += 1;
-                    if next_slice[i] >= w.slice_count(i) {
+                    if next_slice[i] >= slices.map_or(1, |(_, n)| n) {
                         let mut rec = record(ctx, i, 0, start, t0);
-                        rec.result = w.task_result(i, values[i]);
+                        rec.result = task_result(ctx, i, values[i]);
                         records[i] = Some((Some(values[i]), rec));
                     }
                     if ctx.clock.now_ms() - last_yield >= BUDGET_MS {
@@ -130,7 +134,7 @@ impl Executor for Cooperative {
                 }
             }
             let mut run = Run::from(records.into_iter().map(|r| r.expect("every task finished")).collect::<Vec<_>>());
-            run.metrics.insert("yields".into(), yields as f64);
+            run.metrics.insert(Metric::Yields, yields as f64);
             Ok(run)
         })
     }

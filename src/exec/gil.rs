@@ -1,14 +1,15 @@
 //! GIL emulation: the pool's threads must hold one global lock to run a
 //! slice of work and hand it over every switch interval when another thread
-//! waits (see `core::gil`). CPU-bound work gets no faster with more threads.
+//! waits (see `core::run::gil`). CPU-bound work gets no faster with more threads.
 
 use rayon::prelude::*;
 
 use super::{
-    block_for, blocking_value, finish_task, maybe_panic, record, stepped, wait_for_others, Executor, Host, LocalFuture,
-    Run, RunContext,
+    block_for, blocking_value, finish_task, maybe_panic, record, sliced, stepped, task_io, task_result,
+    wait_for_others, wait_ms, Executor, Host, LocalFuture, Run, RunContext,
 };
-use crate::core::gil::Gil;
+use crate::core::run::gil::Gil;
+use crate::core::run::record::Metric;
 
 pub struct GilPool;
 
@@ -28,8 +29,8 @@ impl Executor for GilPool {
                     let worker = rayon::current_thread_index().unwrap_or(0) as u32;
                     let start = clock.now_ms();
                     // Waiting and IO happen without the GIL: they overlap.
-                    block_for(ctx.workload.wait_ms(i));
-                    if ctx.workload.io(i).is_some() {
+                    block_for(wait_ms(ctx, i));
+                    if task_io(ctx, i).is_some() {
                         maybe_panic(ctx, i);
                         let value = blocking_value(ctx, i);
                         // Back under the GIL to hand the result to Python.
@@ -41,32 +42,34 @@ impl Executor for GilPool {
                     maybe_panic(ctx, i);
                     let mut held_since = clock.now_ms();
                     let mut value = 0u64;
-                    let slices = ctx.workload.slice_count(i);
-                    if slices == 1 {
-                        // Maybe a task that waits for others (a consumer):
-                        // it lets go of the GIL while it waits.
-                        value = stepped(ctx, i, || {
-                            gil.release();
-                            wait_for_others();
-                            gil.acquire();
-                        });
-                    } else {
-                        for s in 0..slices {
-                            value = value.wrapping_add(ctx.workload.run_slice(i, s));
-                            if gil.maybe_switch(clock.now_ms() - held_since) {
-                                held_since = clock.now_ms();
+                    match sliced(ctx, i) {
+                        Some((work, slices)) => {
+                            for s in 0..slices {
+                                value = value.wrapping_add(work.run_slice(i, s));
+                                if gil.maybe_switch(clock.now_ms() - held_since) {
+                                    held_since = clock.now_ms();
+                                }
                             }
+                        }
+                        // Whole, or a task that waits for others (a
+                        // consumer): it lets go of the GIL while it waits.
+                        None => {
+                            value = stepped(ctx, i, || {
+                                gil.release();
+                                wait_for_others();
+                                gil.acquire();
+                            });
                         }
                     }
                     gil.release();
                     let mut rec = record(ctx, i, worker, start, t0);
-                    rec.result = ctx.workload.task_result(i, value);
+                    rec.result = task_result(ctx, i, value);
                     (Some(value), rec)
                 })
                 .collect();
             let mut run = Run::from(tasks);
-            run.metrics.insert("switches".into(), gil.switches() as f64);
-            run.metrics.insert("switch_interval_ms".into(), ctx.switch_ms);
+            run.metrics.insert(Metric::Switches, gil.switches() as f64);
+            run.metrics.insert(Metric::SwitchIntervalMs, ctx.switch_ms);
             Ok(run)
         })
     }

@@ -3,7 +3,8 @@
 //! limit, so the tab never locks for long. A panic there would kill the
 //! page itself, so the injected one is recorded as a failed task instead.
 
-use super::{blocking_value, finish_task, record, Executor, Host, LocalFuture, Run, RunContext};
+use super::{blocking_value, finish_task, record, wait_ms, Executor, Host, LocalFuture, Run, RunContext};
+use crate::core::workload;
 
 pub struct MainThread;
 
@@ -14,7 +15,7 @@ impl Executor for MainThread {
 
     fn run<'a>(&'a self, ctx: &'a RunContext, _: &'a dyn Host, t0: f64) -> LocalFuture<'a, Result<Run, String>> {
         Box::pin(async move {
-            if let Some(why) = ctx.workload.main_thread_limit() {
+            if let Some(why) = workload::main_thread_limit(&*ctx.workload) {
                 return Err(format!("not run on the main thread: {why}"));
             }
             let tasks = (0..ctx.workload.task_count())
@@ -27,7 +28,7 @@ impl Executor for MainThread {
                     }
                     // The page's thread may not block (Atomics.wait traps there):
                     // a wait is a busy loop, which freezes the page just the same.
-                    let due = start + ctx.workload.wait_ms(i);
+                    let due = start + wait_ms(ctx, i);
                     while ctx.clock.now_ms() < due {
                         std::hint::spin_loop();
                     }

@@ -12,7 +12,7 @@
 mod asynchronous;
 mod coop;
 mod gil;
-mod isolated;
+pub mod isolated;
 mod main_thread;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod native;
@@ -20,17 +20,16 @@ mod pool;
 mod sequential;
 mod spawn;
 
-use crate::core::map::Map;
+use std::collections::BTreeMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
 
-use crate::core::clock::Clock;
-use crate::core::io::{BlockingIo, Io};
 use crate::core::mode::Mode;
-use crate::core::record::{RunRecord, TaskRecord};
-use crate::core::workload::{Params, Reference, Workload};
+use crate::core::run::clock::Clock;
+use crate::core::run::record::{Metric, RunRecord, TaskRecord};
+use crate::core::workload::io::{BlockingIo, Io};
+use crate::core::workload::{self, Params, Reference, Workload};
 
 /// A boxed future that stays on its thread (browser futures are `!Send`).
 pub type LocalFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
@@ -177,12 +176,12 @@ pub trait Executor {
 #[derive(Debug, Default)]
 pub struct Run {
     pub tasks: Vec<Outcome>,
-    pub metrics: Map<f64>,
+    pub metrics: BTreeMap<Metric, f64>,
 }
 
 impl From<Vec<Outcome>> for Run {
     fn from(tasks: Vec<Outcome>) -> Run {
-        Run { tasks, metrics: Map::new() }
+        Run { tasks, metrics: BTreeMap::new() }
     }
 }
 
@@ -210,7 +209,7 @@ pub async fn run_mode(
     baseline: Option<&str>,
 ) -> RunRecord {
     let exec = executor(mode);
-    if let Some(why) = ctx.workload.unsupported(mode) {
+    if let Some(why) = workload::unsupported(&*ctx.workload, mode) {
         return RunRecord {
             mode,
             threads: 0,
@@ -220,7 +219,7 @@ pub async fn run_mode(
             checked_against: "nothing: the mode does not apply".into(),
             tasks: Vec::new(),
             failures: 0,
-            metrics: Map::new(),
+            metrics: BTreeMap::new(),
             responsiveness: None,
         };
     }
@@ -251,13 +250,13 @@ pub async fn run_mode(
                 checked_against: "nothing: the run failed".into(),
                 tasks: Vec::new(),
                 failures: ctx.workload.task_count(),
-                metrics: Map::new(),
+                metrics: BTreeMap::new(),
                 responsiveness: None,
             }
         }
     };
-    if let Some(items) = ctx.workload.items_passed().filter(|&n| n > 0) {
-        run.metrics.insert("us_per_item".into(), wall_ms * 1e3 / items as f64);
+    if let Some(items) = ctx.workload.traits().exchange.map(|e| e.items_passed()).filter(|&n| n > 0) {
+        run.metrics.insert(Metric::UsPerItem, wall_ms * 1e3 / items as f64);
     }
     let failures = run.tasks.iter().filter(|(v, _)| v.is_none()).count();
     let values: Option<Vec<u64>> = run.tasks.iter().map(|(v, _)| *v).collect();
@@ -266,7 +265,9 @@ pub async fn run_mode(
         None => format!("incomplete: {failures} of {} tasks failed", run.tasks.len()),
     };
     let (correct, checked_against) = match (reference, baseline) {
-        (Some(r), _) => (Some(values.is_some() && ctx.workload.is_correct(&result, r)), r.source.to_string()),
+        (Some(r), _) => {
+            (Some(values.is_some() && workload::is_correct(&*ctx.workload, &result, r)), r.source.to_string())
+        }
         (None, Some(b)) => (Some(b == result), "sequential run".to_string()),
         (None, None) if mode == Mode::Sequential => (None, "nothing: Sequential is the reference".to_string()),
         _ => (None, "nothing".to_string()),
@@ -314,7 +315,7 @@ fn maybe_panic(ctx: &RunContext, index: usize) {
 pub fn timed_task(ctx: &RunContext, index: usize, worker: u32, t0: f64) -> Outcome {
     let start = ctx.clock.now_ms();
     maybe_panic(ctx, index);
-    block_for(ctx.workload.wait_ms(index));
+    block_for(wait_ms(ctx, index));
     let value = blocking_value(ctx, index);
     finish_task(ctx, index, worker, start, t0, value)
 }
@@ -323,15 +324,15 @@ pub fn timed_task(ctx: &RunContext, index: usize, worker: u32, t0: f64) -> Outco
 /// the event loop (`await asyncio.sleep`, an awaited download).
 pub async fn awaited_task(ctx: &RunContext, host: &dyn Host, index: usize, worker: u32, t0: f64) -> Outcome {
     let start = ctx.clock.now_ms();
-    match ctx.workload.wait_ms(index) {
+    match wait_ms(ctx, index) {
         ms if ms > 0.0 => host.sleep(ms).await,
         _ => {}
     }
     maybe_panic(ctx, index);
-    let value = match ctx.workload.io(index) {
+    let value = match task_io(ctx, index) {
         Some(io) => host.io(ctx, &io).await,
         None => loop {
-            if let Some(value) = ctx.workload.step(index) {
+            if let Some(value) = step(ctx, index) {
                 break Ok(value);
             }
             // Waiting for other tasks: let the event loop run them (or
@@ -346,7 +347,7 @@ pub async fn awaited_task(ctx: &RunContext, host: &dyn Host, index: usize, worke
 /// cannot be blocked on: IO with promises only (files), and items that
 /// arrive by message (a consumer in an isolated worker).
 pub async fn one_task(ctx: &RunContext, host: &dyn Host, index: usize, worker: u32, t0: f64) -> Outcome {
-    if ctx.workload.io(index).is_some_and(|io| io.needs_event_loop()) || ctx.workload.takes_items(index) {
+    if task_io(ctx, index).is_some_and(|io| io.needs_event_loop()) || takes_items(ctx, index) {
         awaited_task(ctx, host, index, worker, t0).await
     } else {
         timed_task(ctx, index, worker, t0)
@@ -356,7 +357,7 @@ pub async fn one_task(ctx: &RunContext, host: &dyn Host, index: usize, worker: u
 /// Task `index`'s value on a thread that may block: its IO's, if it has
 /// one, else its work's.
 fn blocking_value(ctx: &RunContext, index: usize) -> Result<u64, String> {
-    match ctx.workload.io(index) {
+    match task_io(ctx, index) {
         Some(io) => ctx.io.perform(&io),
         None => Ok(stepped(ctx, index, wait_for_others)),
     }
@@ -366,7 +367,7 @@ fn blocking_value(ctx: &RunContext, index: usize) -> Result<u64, String> {
 /// [`wait_for_others`]) after each step that waits for other tasks.
 fn stepped(ctx: &RunContext, index: usize, mut wait: impl FnMut()) -> u64 {
     loop {
-        if let Some(value) = ctx.workload.step(index) {
+        if let Some(value) = step(ctx, index) {
             return value;
         }
         wait();
@@ -394,7 +395,7 @@ fn finish_task(
     let mut rec = record(ctx, index, worker, start, t0);
     match value {
         Ok(value) => {
-            rec.result = ctx.workload.task_result(index, value);
+            rec.result = task_result(ctx, index, value);
             (Some(value), rec)
         }
         Err(error) => {
@@ -404,6 +405,44 @@ fn finish_task(
     }
 }
 
+/// How long task `index` waits before its work, in ms (0: it does not).
+fn wait_ms(ctx: &RunContext, index: usize) -> f64 {
+    ctx.workload.traits().waits.map_or(0.0, |w| w.wait_ms(index))
+}
+
+/// The real IO task `index` does after its wait, if any.
+fn task_io(ctx: &RunContext, index: usize) -> Option<Io> {
+    ctx.workload.traits().io.map(|io| io.io(index))
+}
+
+/// One step of task `index`: `None` while it waits for other tasks (only
+/// tasks that exchange items do); other tasks are done in one.
+fn step(ctx: &RunContext, index: usize) -> Option<u64> {
+    match ctx.workload.traits().exchange {
+        Some(exchange) => exchange.step(index),
+        None => Some(ctx.workload.run_task(index)),
+    }
+}
+
+/// Whether task `index` takes items other tasks put.
+fn takes_items(ctx: &RunContext, index: usize) -> bool {
+    ctx.workload.traits().exchange.is_some_and(|e| e.takes_items(index))
+}
+
+/// Task `index`'s value in words, for the task table.
+fn task_result(ctx: &RunContext, index: usize, value: u64) -> String {
+    match ctx.workload.traits().exchange {
+        Some(exchange) => exchange.task_result(index, value),
+        None => value.to_string(),
+    }
+}
+
+/// The slices task `index` runs in, and the workload that runs them
+/// (`None`: it runs whole).
+fn sliced(ctx: &RunContext, index: usize) -> Option<(&dyn crate::core::workload::Sliced, usize)> {
+    ctx.workload.traits().sliced.map(|s| (s, s.slice_count(index)))
+}
+
 /// Blocks this thread for `ms` (an atomic wait on wasm: workers only).
 fn block_for(ms: f64) {
     if ms > 0.0 {
@@ -411,81 +450,10 @@ fn block_for(ms: f64) {
     }
 }
 
-/// Waits for all futures, polling them together (like `asyncio.gather`).
-/// Each future gets its own waker, and only the futures that were woken
-/// are polled again: with 1,000 timers, each firing costs one poll, not
-/// 1,000.
+/// Waits for all futures, polling them together (like `asyncio.gather`):
+/// `futures`' `join_all`, which polls only the futures that were woken.
 pub fn join_all<'a, T: 'a>(futures: Vec<LocalFuture<'a, T>>) -> LocalFuture<'a, Vec<T>> {
-    use std::sync::Mutex;
-    use std::task::{Wake, Waker};
-
-    /// Which futures were woken since the last poll, and who to tell.
-    #[derive(Default)]
-    struct Ready {
-        woken: Mutex<(Vec<usize>, Option<Waker>)>,
-    }
-    struct Child {
-        index: usize,
-        ready: Arc<Ready>,
-    }
-    impl Wake for Child {
-        fn wake(self: Arc<Self>) {
-            self.wake_by_ref();
-        }
-        fn wake_by_ref(self: &Arc<Self>) {
-            let mut woken = self.ready.woken.lock().unwrap_or_else(|e| e.into_inner());
-            woken.0.push(self.index);
-            if let Some(parent) = woken.1.take() {
-                parent.wake();
-            }
-        }
-    }
-    struct JoinAll<'a, T> {
-        pending: Vec<Option<LocalFuture<'a, T>>>,
-        wakers: Vec<Waker>,
-        done: Vec<Option<T>>,
-        left: usize,
-        ready: Arc<Ready>,
-    }
-    // The outputs are moved out, never pinned: no projection needed.
-    impl<T> Unpin for JoinAll<'_, T> {}
-    impl<T> Future for JoinAll<'_, T> {
-        type Output = Vec<T>;
-        fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Vec<T>> {
-            let this = &mut *self;
-            let woken = {
-                let mut woken = this.ready.woken.lock().unwrap_or_else(|e| e.into_inner());
-                woken.1 = Some(cx.waker().clone());
-                std::mem::take(&mut woken.0)
-            };
-            for i in woken {
-                if let Some(f) = &mut this.pending[i] {
-                    if let Poll::Ready(v) = f.as_mut().poll(&mut Context::from_waker(&this.wakers[i])) {
-                        this.done[i] = Some(v);
-                        this.pending[i] = None;
-                        this.left -= 1;
-                    }
-                }
-            }
-            if this.left == 0 {
-                Poll::Ready(this.done.iter_mut().map(|v| v.take().expect("every future finished")).collect())
-            } else {
-                Poll::Pending
-            }
-        }
-    }
-    let n = futures.len();
-    let ready = Arc::new(Ready::default());
-    // Every future is polled once to start with.
-    ready.woken.lock().unwrap_or_else(|e| e.into_inner()).0.extend(0..n);
-    let wakers = (0..n).map(|index| Waker::from(Arc::new(Child { index, ready: ready.clone() }))).collect();
-    Box::pin(JoinAll {
-        pending: futures.into_iter().map(Some).collect(),
-        wakers,
-        done: (0..n).map(|_| None).collect(),
-        left: n,
-        ready,
-    })
+    Box::pin(futures::future::join_all(futures))
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -1,17 +1,20 @@
 //! A [`Host`] on native threads, for the host tests and the benchmark's
 //! native side: std threads for "thread per task", threads with their own
-//! copy of nothing but the messages for "isolated workers", and a no-op
+//! copy of the workload and channels for "isolated workers", and a no-op
 //! event loop. [`block_on`] drives the executors' futures.
 
 use std::future::Future;
+use std::path::PathBuf;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::Arc;
 use std::task::{Context, Poll, Waker};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use std::path::PathBuf;
-use std::sync::Arc;
-
-use super::{record, timed_task, Host, IsolatedReport, Join, LocalFuture, RunContext};
-use crate::core::io::{check_download, check_file_chunk, file_bytes, BlockingIo, Io, FILE_CHUNK};
+use super::isolated::{worker_setup, worker_task, Scheduler};
+use super::{Host, IsolatedReport, Join, LocalFuture, RunContext};
+use crate::core::session::protocol::{FromWorker, ToWorker};
+use crate::core::workload::io::{check_download, check_file_chunk, file_bytes, BlockingIo, Io, FILE_CHUNK};
 use crate::core::workload::{LocalCells, SharedCells};
 
 /// Drives a future to completion on this thread. Native futures here are
@@ -28,7 +31,16 @@ pub fn block_on<T>(future: impl Future<Output = T>) -> T {
     }
 }
 
-pub struct NativeHost;
+/// Native threads for the modes' threads and workers. Isolated workers
+/// are threads too, each with its own copy of the workload, driven by the
+/// same [`Scheduler`] as Web Workers in the browser, through channels.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct NativeHost {
+    /// Isolated worker `k` starts `k × stagger_ms` later than the first,
+    /// as a fresh worker does beside one reused from the last run: for
+    /// tests of the scheduling.
+    pub stagger_ms: u64,
+}
 
 impl Host for NativeHost {
     fn yield_now(&self) -> LocalFuture<'static, ()> {
@@ -63,52 +75,167 @@ impl Host for NativeHost {
     }
 
     fn run_isolated(&self, ctx: &RunContext, t0: f64) -> LocalFuture<'static, Result<IsolatedReport, String>> {
-        let ctx = ctx.clone();
+        let (ctx, stagger) = (ctx.clone(), Duration::from_millis(self.stagger_ms));
         Box::pin(async move {
-            let n = ctx.workload.task_count();
-            // Memory shared on purpose (`multiprocessing.Value`): each task
-            // then runs on its own copy of the workload, sharing only the cells.
-            let cells = ctx.workload.shared_cells();
-            let cells = (cells > 0).then(|| -> Arc<dyn SharedCells> { Arc::new(LocalCells::new(cells)) });
-            if let Some(cells) = &cells {
-                ctx.workload.share(cells.clone());
-            }
-            let tasks = std::thread::scope(|s| {
-                let handles: Vec<_> = (0..n)
-                    .map(|i| {
-                        let (ctx, cells) = (&ctx, cells.clone());
-                        s.spawn(move || {
-                            let worker = (i % ctx.workers as usize) as u32;
-                            match cells {
-                                None => timed_task(ctx, i, worker, t0),
-                                Some(cells) => {
-                                    let own = ctx.copy().expect("the workload was built from these params");
-                                    own.workload.share(cells);
-                                    timed_task(&own, i, worker, t0)
-                                }
-                            }
-                        })
-                    })
-                    .collect();
-                // A panicking task ends only its own thread.
-                handles
-                    .into_iter()
-                    .enumerate()
-                    .map(|(i, h)| {
-                        h.join().unwrap_or_else(|_| {
-                            let mut rec = record(&ctx, i, 0, t0, t0);
-                            rec.error = Some("worker crashed".into());
-                            (None, rec)
-                        })
-                    })
-                    .collect()
+            let mut scheduler = Scheduler::new(&ctx, t0);
+            // Memory shared on purpose (`multiprocessing.Value`).
+            let cells = ctx.workload.traits().cells.map(|uses| -> Arc<dyn SharedCells> {
+                let cells = Arc::new(LocalCells::new(uses.cell_count()));
+                uses.share(cells.clone());
+                cells
             });
-            Ok(IsolatedReport { tasks, message_ms: 0.0, startup_ms: 0.0, replaced: 0, reused: 0, items_passed: 0 })
+            let (events, inbox) = mpsc::channel();
+            let start = |slot: usize, generation: u32| {
+                Worker {
+                    slot,
+                    generation,
+                    events: events.clone(),
+                    cells: cells.clone(),
+                    ctx: ctx.clone(),
+                    delay: stagger * slot as u32,
+                }
+                .spawn()
+            };
+            let mut workers: Vec<_> = (0..scheduler.slots()).map(|s| start(s, 0)).collect();
+            let mut ended = Vec::new();
+            while !scheduler.is_done() {
+                let (slot, generation, event) = inbox.recv().map_err(|_| "every worker is gone".to_string())?;
+                let out = match event {
+                    Event::Message(message) => scheduler.message(slot, generation, message),
+                    Event::Crashed(why) => scheduler.crashed(slot, generation, why),
+                };
+                for (s, message) in out {
+                    let _ = workers[s].0.send(message);
+                }
+                while let Some((s, generation)) = scheduler.replacement() {
+                    ended.push(std::mem::replace(&mut workers[s], start(s, generation)));
+                }
+            }
+            // A closed channel ends a worker.
+            for (sender, handle) in workers.into_iter().chain(ended) {
+                drop(sender);
+                let _ = handle.join();
+            }
+            Ok(scheduler.report())
         })
     }
 
     fn io(&self, ctx: &RunContext, io: &Io) -> LocalFuture<'static, Result<u64, String>> {
         Box::pin(std::future::ready(ctx.io.perform(io)))
+    }
+}
+
+/// What a worker thread tells the scheduler.
+enum Event {
+    Message(FromWorker),
+    /// The worker died (its task panicked).
+    Crashed(String),
+}
+
+/// An isolated worker on a native thread: its own copy of the workload,
+/// messages in and out.
+struct Worker {
+    slot: usize,
+    generation: u32,
+    events: Sender<(usize, u32, Event)>,
+    cells: Option<Arc<dyn SharedCells>>,
+    ctx: RunContext,
+    delay: Duration,
+}
+
+impl Worker {
+    fn spawn(self) -> (Sender<ToWorker>, JoinHandle<()>) {
+        let (sender, inbox) = mpsc::channel();
+        (sender, std::thread::spawn(move || self.run(inbox)))
+    }
+
+    fn send(&self, event: Event) {
+        let _ = self.events.send((self.slot, self.generation, event));
+    }
+
+    /// Like `www/compute.js` with `platform::compute`: says it is loaded,
+    /// then answers messages until its channel closes or a task panics.
+    fn run(self, inbox: Receiver<ToWorker>) {
+        std::thread::sleep(self.delay);
+        self.send(Event::Message(FromWorker::Loaded));
+        let mut copy: Option<(RunContext, u32, f64)> = None;
+        while let Ok(message) = inbox.recv() {
+            match message {
+                ToWorker::Setup(setup) => {
+                    let (clock, io) = (self.ctx.clock.clone(), self.ctx.io.clone());
+                    match worker_setup(&setup, clock, io, self.cells.clone()) {
+                        Ok(ctx) => copy = Some((ctx, setup.slot, setup.t0)),
+                        Err(error) => self.send(Event::Message(FromWorker::Failed { id: None, error })),
+                    }
+                }
+                ToWorker::Task { index } => {
+                    let Some((ctx, slot, t0)) = &copy else {
+                        let error = "a task came before its setup".to_string();
+                        self.send(Event::Message(FromWorker::Failed { id: None, error }));
+                        continue;
+                    };
+                    let host = WorkerHost { ctx, inbox: &inbox };
+                    let task = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        block_on(worker_task(ctx, &host, index, *slot, *t0))
+                    }));
+                    match task {
+                        Ok(messages) => messages.into_iter().for_each(|m| self.send(Event::Message(m))),
+                        Err(panic) => {
+                            let what = panic
+                                .downcast_ref::<&str>()
+                                .map(|s| s.to_string())
+                                .or_else(|| panic.downcast_ref::<String>().cloned())
+                                .unwrap_or_else(|| "a panic".into());
+                            return self.send(Event::Crashed(format!("panic: {what}")));
+                        }
+                    }
+                }
+                ToWorker::Items { items, last } => give(copy.as_ref().map(|c| &c.0), &items, last),
+                ToWorker::Init { .. } | ToWorker::Run(_) | ToWorker::Picture { .. } => {}
+            }
+        }
+    }
+}
+
+/// Items that reach a worker go to its copy of the workload.
+fn give(ctx: Option<&RunContext>, items: &[u64], last: bool) {
+    if let Some(exchange) = ctx.and_then(|c| c.workload.traits().exchange) {
+        exchange.give_items(items, last);
+    }
+}
+
+/// A worker thread's event loop while a task waits for items: each turn
+/// hands it the items that arrived.
+struct WorkerHost<'a> {
+    ctx: &'a RunContext,
+    inbox: &'a Receiver<ToWorker>,
+}
+
+impl Host for WorkerHost<'_> {
+    fn yield_now(&self) -> LocalFuture<'static, ()> {
+        match self.inbox.recv_timeout(Duration::from_millis(1)) {
+            Ok(ToWorker::Items { items, last }) => give(Some(self.ctx), &items, last),
+            // The scheduler sends nothing else to a busy worker.
+            Ok(_) | Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => panic!("the run ended while a task waited for items"),
+        }
+        Box::pin(std::future::ready(()))
+    }
+
+    fn sleep(&self, ms: f64) -> LocalFuture<'static, ()> {
+        NativeHost::default().sleep(ms)
+    }
+
+    fn spawn_thread(&self, job: Box<dyn FnOnce() + Send>) -> LocalFuture<'static, Result<Join, String>> {
+        NativeHost::default().spawn_thread(job)
+    }
+
+    fn run_isolated(&self, ctx: &RunContext, t0: f64) -> LocalFuture<'static, Result<IsolatedReport, String>> {
+        NativeHost::default().run_isolated(ctx, t0)
+    }
+
+    fn io(&self, ctx: &RunContext, io: &Io) -> LocalFuture<'static, Result<u64, String>> {
+        NativeHost::default().io(ctx, io)
     }
 }
 

@@ -7,6 +7,8 @@
 
 use std::sync::{Arc, Mutex, PoisonError};
 
+use crate::core::run::record::Metric;
+
 use super::{join_all, record, timed_task, Executor, Host, Join, LocalFuture, Outcome, Run, RunContext};
 
 pub struct ThreadPerTask;
@@ -66,7 +68,7 @@ impl Executor for ThreadPerTask {
                 .collect::<Vec<_>>();
             let mut run = Run::from(tasks);
             if !startup.is_empty() {
-                run.metrics.insert("thread_startup_ms".into(), startup.iter().sum::<f64>() / startup.len() as f64);
+                run.metrics.insert(Metric::ThreadStartupMs, startup.iter().sum::<f64>() / startup.len() as f64);
             }
             Ok(run)
         })

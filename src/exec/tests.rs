@@ -4,23 +4,18 @@
 use std::sync::Arc;
 
 use super::*;
-use crate::core::clock::HostClock;
-use crate::core::primes::Primes;
+use crate::core::run::clock::HostClock;
+use crate::core::workload::primes::Primes;
 
 pub(crate) use super::native::{block_on, NativeHost as ThreadHost};
 
-pub(crate) fn context(work: Primes, workers: u32) -> RunContext {
-    RunContext {
-        workload_id: "primes".into(),
-        params: Params::new(),
-        workload: Arc::new(work),
-        clock: Arc::new(HostClock),
-        io: Arc::new(crate::core::io::NoBlockingIo),
-        workers,
-        switch_ms: crate::core::gil::DEFAULT_SWITCH_MS,
-        panic_task: None,
-        progress: Arc::new(NoProgress),
-    }
+/// A run of catalogue workload `id` with the parameters of `query`, built
+/// as the page builds it: isolated workers build their copies from the
+/// same id and parameters.
+pub(crate) fn context(id: &str, query: &str, workers: u32) -> RunContext {
+    let params: Params = form_urlencoded::parse(query.as_bytes()).into_owned().collect();
+    let (clock, io) = (Arc::new(HostClock), Arc::new(crate::core::workload::io::NoBlockingIo));
+    RunContext::build(id, &params, workers, crate::core::run::gil::DEFAULT_SWITCH_MS, None, clock, io).unwrap()
 }
 
 fn pool(threads: usize) -> rayon::ThreadPool {
@@ -29,12 +24,13 @@ fn pool(threads: usize) -> rayon::ThreadPool {
 
 fn run(mode: Mode, ctx: &RunContext, baseline: Option<&str>) -> RunRecord {
     let reference = ctx.workload.reference();
-    pool(ctx.workers as usize).install(|| block_on(run_mode(mode, ctx, &ThreadHost, reference.as_ref(), baseline)))
+    pool(ctx.workers as usize)
+        .install(|| block_on(run_mode(mode, ctx, &ThreadHost::default(), reference.as_ref(), baseline)))
 }
 
 #[test]
 fn every_mode_gives_the_known_answers() {
-    let ctx = context(Primes::new(vec![1_000_000, 2_000_000], Some(250_000)).unwrap(), 2);
+    let ctx = context("primes", "bounds=1000000,2000000&chunk=250000", 2);
     for &mode in Mode::ALL {
         let r = run(mode, &ctx, None);
         assert_eq!(r.result, "37550402023,142913828922", "{mode:?}");
@@ -61,7 +57,7 @@ fn every_mode_reports_each_finished_task_once() {
     }
     for &mode in Mode::ALL {
         let count = Arc::new(Count(AtomicUsize::new(0)));
-        let ctx = context(Primes::new(vec![100_000, 200_000], Some(25_000)).unwrap(), 2).with_progress(count.clone());
+        let ctx = context("primes", "bounds=100000,200000&chunk=25000", 2).with_progress(count.clone());
         run(mode, &ctx, None);
         assert_eq!(count.0.load(Ordering::Relaxed), 12, "{mode:?}");
     }
@@ -69,7 +65,7 @@ fn every_mode_reports_each_finished_task_once() {
 
 #[test]
 fn modes_report_their_threads_and_figures() {
-    let ctx = context(Primes::new(vec![2_000_000], Some(62_500)).unwrap(), 4);
+    let ctx = context("primes", "bounds=2000000&chunk=62500", 4);
     let pool_run = run(Mode::Pool, &ctx, None);
     assert_eq!(pool_run.threads, 4);
     assert!(pool_run.workers_used() >= 2, "32 tasks on 4 threads use more than one");
@@ -78,17 +74,17 @@ fn modes_report_their_threads_and_figures() {
     let spawn = run(Mode::Spawn, &ctx, None);
     assert_eq!(spawn.threads, 32, "one thread per task");
     assert_eq!(spawn.workers_used(), 32);
-    assert!(spawn.metrics["thread_startup_ms"] >= 0.0);
+    assert!(spawn.metrics[&Metric::ThreadStartupMs] >= 0.0);
     let gil = run(Mode::Gil, &ctx, None);
-    assert!(gil.metrics.contains_key("switches"));
+    assert!(gil.metrics.contains_key(&Metric::Switches));
     let coop = run(Mode::Coop, &ctx, None);
-    assert!(coop.metrics.contains_key("yields"));
+    assert!(coop.metrics.contains_key(&Metric::Yields));
 }
 
 #[test]
 fn cooperative_tasks_interleave() {
     // Two tasks of many slices: the second starts long before the first ends.
-    let ctx = context(Primes::new(vec![400_000], Some(200_000)).unwrap(), 1);
+    let ctx = context("primes", "bounds=400000&chunk=200000", 1);
     let r = run(Mode::Coop, &ctx, None);
     let (a, b) = (&r.tasks[0], &r.tasks[1]);
     assert!(b.start_ms < a.end_ms, "task 1 started at {} after task 0 ended at {}", b.start_ms, a.end_ms);
@@ -98,7 +94,7 @@ fn cooperative_tasks_interleave() {
 
 #[test]
 fn the_main_thread_refuses_large_inputs() {
-    let ctx = context(Primes::new(vec![6_000_000, 5_000_000], None).unwrap(), 1);
+    let ctx = context("primes", "bounds=6000000,5000000", 1);
     let r = run(Mode::Main, &ctx, None);
     assert_eq!(r.correct, Some(false));
     assert!(r.result.contains("not run on the main thread"), "{}", r.result);
@@ -108,9 +104,9 @@ fn the_main_thread_refuses_large_inputs() {
 fn cooperative_is_not_held_to_the_blocking_modes_limits() {
     // 100 × 30 ms is 3 s of waiting: too long to busy-wait on the page's
     // thread, while Cooperative waits on timers and overlaps the waits.
-    let work = crate::core::timers::Timers { tasks: 100, ms: 30 };
-    assert!(work.main_thread_limit().is_some());
-    let ctx = RunContext { workload: Arc::new(work), ..context(Primes::new(vec![10], None).unwrap(), 1) };
+    let work = crate::core::workload::timers::Timers { tasks: 100, ms: 30 };
+    assert!(crate::core::workload::main_thread_limit(&work).is_some());
+    let ctx = context("timers", "tasks=100&ms=30", 1);
     let main = run(Mode::Main, &ctx, None);
     assert!(main.result.contains("not run on the main thread"), "{}", main.result);
     let coop = run(Mode::Coop, &ctx, None);
@@ -122,7 +118,7 @@ fn cooperative_is_not_held_to_the_blocking_modes_limits() {
 
 #[test]
 fn an_injected_panic_is_a_failed_task_where_it_can_be_contained() {
-    let mut ctx = context(Primes::new(vec![1_000, 2_000, 3_000], None).unwrap(), 2);
+    let mut ctx = context("primes", "bounds=1000,2000,3000", 2);
     ctx.panic_task = Some(1);
     for mode in [Mode::Main, Mode::Coop, Mode::Isolated] {
         let r = run(mode, &ctx, None);
@@ -153,7 +149,7 @@ fn without_a_reference_the_sequential_answer_is_the_check() {
             None
         }
     }
-    let mut ctx = context(Primes::new(vec![100, 200], None).unwrap(), 2);
+    let mut ctx = context("primes", "bounds=100,200", 2);
     ctx.workload = Arc::new(NoReference(Primes::new(vec![100, 200], None).unwrap()));
     let seq = run(Mode::Sequential, &ctx, None);
     assert_eq!(seq.correct, None);
@@ -172,14 +168,12 @@ fn join_all_keeps_order() {
 
 #[test]
 fn waits_overlap_where_the_mode_lets_them() {
-    use crate::core::timers::Timers;
     // 4 tasks × 60 ms on 4 workers.
-    let mut ctx = context(Primes::new(vec![10], None).unwrap(), 4);
-    ctx.workload = Arc::new(Timers { tasks: 4, ms: 60 });
+    let ctx = context("timers", "tasks=4&ms=60", 4);
     let reference = ctx.workload.reference();
     let mut wall = std::collections::BTreeMap::new();
     for &mode in Mode::ALL {
-        let r = pool(4).install(|| block_on(run_mode(mode, &ctx, &ThreadHost, reference.as_ref(), None)));
+        let r = pool(4).install(|| block_on(run_mode(mode, &ctx, &ThreadHost::default(), reference.as_ref(), None)));
         assert_eq!(r.result, "240 ms waited", "{mode:?}");
         assert_eq!(r.correct, Some(true), "{mode:?}");
         // Every task really waited.
@@ -199,7 +193,7 @@ fn waits_overlap_where_the_mode_lets_them() {
 
 #[test]
 fn thread_per_task_refuses_to_start_hundreds_of_threads() {
-    let ctx = context(Primes::new(vec![100_000], Some(1_000)).unwrap(), 2);
+    let ctx = context("primes", "bounds=100000&chunk=1000", 2);
     let r = run(Mode::Spawn, &ctx, None);
     assert_eq!(r.correct, Some(false));
     assert!(r.result.contains("limited to 64"), "{}", r.result);
@@ -210,17 +204,15 @@ fn thread_per_task_refuses_to_start_hundreds_of_threads() {
 fn data_dir(name: &str) -> std::path::PathBuf {
     let root = std::env::temp_dir().join(format!("spindle-test-{name}-{}", std::process::id()));
     std::fs::create_dir_all(root.join("data")).unwrap();
-    let body: Vec<u8> = (0..16 * 1024).map(crate::core::io::fetch_byte).collect();
+    let body: Vec<u8> = (0..16 * 1024).map(crate::core::workload::io::fetch_byte).collect();
     std::fs::write(root.join("data/fetch-16k.bin"), body).unwrap();
     root
 }
 
 #[test]
 fn downloads_are_checked_in_every_mode() {
-    use crate::core::fetch::Fetch;
     let root = data_dir("fetch");
-    let mut ctx = context(Primes::new(vec![10], None).unwrap(), 2);
-    ctx.workload = Arc::new(Fetch { tasks: 3, kib: 16, latency_ms: 20 });
+    let mut ctx = context("fetch", "tasks=3&kib=16&latency=20", 2);
     ctx.io = Arc::new(super::native::DirIo { root: root.clone() });
     for &mode in Mode::ALL {
         let r = run(mode, &ctx, None);
@@ -241,14 +233,12 @@ fn downloads_are_checked_in_every_mode() {
 
 #[test]
 fn files_are_copied_and_checked_where_the_mode_applies() {
-    use crate::core::files::Files;
     let root = data_dir("files");
-    let mut ctx = context(Primes::new(vec![10], None).unwrap(), 2);
-    ctx.workload = Arc::new(Files { files: 3, mib: 1 });
+    let mut ctx = context("files", "files=3&mib=1", 2);
     ctx.io = Arc::new(super::native::DirIo { root: root.clone() });
     for &mode in Mode::ALL {
         let r = run(mode, &ctx, None);
-        if ctx.workload.unsupported(mode).is_some() {
+        if crate::core::workload::unsupported(&*ctx.workload, mode).is_some() {
             assert!(r.result.starts_with("not run"), "{mode:?}");
             continue;
         }
@@ -262,18 +252,50 @@ fn files_are_copied_and_checked_where_the_mode_applies() {
 
 #[test]
 fn the_queue_loses_nothing_in_any_mode_even_with_fewer_threads_than_consumers() {
-    use crate::core::queue::Queue;
     // 2 threads, 3 consumers: consumers that wait must not hold every
     // thread while producers are still queued (the pool runs them inside
     // the wait; the GIL lets go).
     for (p, q, c) in [(10, 10, 2), (4, 2_000, 3), (1, 50, 6)] {
         for &mode in Mode::ALL {
-            let mut ctx = context(Primes::new(vec![10], None).unwrap(), 2);
-            ctx.workload = Arc::new(Queue::new(p, q, c));
+            let ctx = context("queue", &format!("producers={p}&items={q}&consumers={c}"), 2);
             let r = run(mode, &ctx, None);
             let n = p * q;
             assert_eq!(r.result, format!("{n} put, {n} taken: none lost, none taken twice"), "{mode:?} {p}×{q}, {c}");
             assert_eq!(r.correct, Some(true), "{mode:?}");
         }
     }
+}
+
+/// Regression: the queue with its defaults on 2 isolated workers lost
+/// every item ("100 put, 0 taken: 100 lost") when one worker started late
+/// (a fresh worker beside a reused one) and the other ran every producer:
+/// its copy took its own producers finishing for "all done", and its
+/// consumers ended before the items came back to them.
+#[test]
+fn the_queue_loses_nothing_on_isolated_workers_when_one_starts_late() {
+    for (consumers, stagger_ms) in [(2, 0), (2, 200), (1, 200)] {
+        let ctx = context("queue", &format!("producers=10&items=10&consumers={consumers}"), 2);
+        let reference = ctx.workload.reference();
+        let host = ThreadHost { stagger_ms };
+        let r = block_on(run_mode(Mode::Isolated, &ctx, &host, reference.as_ref(), None));
+        let case = format!("{consumers} consumer(s), the second worker {stagger_ms} ms late");
+        assert_eq!(r.result, "100 put, 100 taken: none lost, none taken twice", "{case}");
+        assert_eq!(r.correct, Some(true), "{case}");
+        assert_eq!(r.metrics[&Metric::ItemsByMessage], 100.0, "{case}");
+        if stagger_ms > 0 {
+            assert!(r.tasks.iter().all(|t| t.worker == 0), "{case}: the late worker got no task: {:?}", r.tasks);
+        }
+    }
+}
+
+#[test]
+fn isolated_workers_replace_a_crashed_one_and_carry_on() {
+    let mut ctx = context("primes", "bounds=1000,2000,3000,4000", 2);
+    ctx.panic_task = Some(0);
+    let reference = ctx.workload.reference();
+    let r = block_on(run_mode(Mode::Isolated, &ctx, &ThreadHost::default(), reference.as_ref(), None));
+    assert_eq!(r.failures, 1);
+    assert!(r.tasks[0].error.as_deref().is_some_and(|e| e.contains("panicked")), "{:?}", r.tasks[0]);
+    assert!(r.tasks[1..].iter().all(|t| t.error.is_none()));
+    assert_eq!(r.metrics[&Metric::WorkersReplaced], 1.0);
 }

@@ -9,7 +9,7 @@
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
-use crate::core::clock::Clock;
+use crate::core::run::clock::Clock;
 
 #[wasm_bindgen]
 extern "C" {

@@ -19,10 +19,10 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 use super::clock::SharedClock;
 use super::host::BrowserHost;
 use super::io::BrowserIo;
-use crate::core::clock::Clock;
 use crate::core::mode::Mode;
-use crate::core::protocol::{decode, encode, FromWorker, RunRequest, TaskSetup, ToWorker};
-use crate::core::workload::{Params, Workload};
+use crate::core::run::clock::Clock;
+use crate::core::session::protocol::{decode, encode, FromWorker, RunRequest, TaskSetup, ToWorker};
+use crate::core::workload::{Params, SharedCells};
 use crate::exec::{self, RunContext};
 
 /// Name of the channel on which any thread of the compute worker reports
@@ -35,10 +35,8 @@ type Handler = Closure<dyn FnMut(MessageEvent)>;
 thread_local! {
     // The message handler lives as long as the worker.
     static ON_MESSAGE: RefCell<Option<Handler>> = const { RefCell::new(None) };
-    // As an isolated worker: the workload of the task it runs, which may
-    // be handed items by message while it runs.
-    static CURRENT: RefCell<Option<Arc<dyn Workload>>> = const { RefCell::new(None) };
-    // As an isolated worker: the run its tasks belong to (see `Setup`).
+    // As an isolated worker: its copy of the run its tasks belong to (see
+    // `Setup`), which items reach by message.
     static SETUP: RefCell<Option<Rc<(RunContext, TaskSetup)>>> = const { RefCell::new(None) };
     // A crash on this thread is reported by its parent (an isolated worker,
     // a thread of "thread per task"), not broadcast to the page.
@@ -123,26 +121,23 @@ pub fn register() {
             Ok(ToWorker::Run(request)) => wasm_bindgen_futures::spawn_local(run(request)),
             Ok(ToWorker::Picture { workload, params }) => {
                 if let Ok(ctx) = context(&workload, &params, 1, 0.0, None) {
-                    if let Some(p) = ctx.workload.picture() {
-                        let pixels = crate::core::base64::encode(&p.pixels);
+                    if let Some(p) = ctx.workload.traits().draws.map(|d| d.picture()) {
+                        let pixels = crate::core::session::protocol::encode_pixels(&p.pixels);
                         post(&FromWorker::Picture { width: p.width, height: p.height, pixels });
                     }
                 }
             }
-            Ok(ToWorker::Items { items, last }) => CURRENT.with(|c| {
-                if let Some(work) = &*c.borrow() {
-                    work.give_items(&items, last);
+            Ok(ToWorker::Items { items, last }) => SETUP.with(|s| {
+                if let Some(exchange) = s.borrow().as_ref().and_then(|s| s.0.workload.traits().exchange) {
+                    exchange.give_items(&items, last);
                 }
             }),
             Ok(ToWorker::Setup(setup)) => {
                 mark_contained();
-                match context(&setup.workload, &setup.params, 1, 0.0, setup.panic_task) {
-                    Ok(ctx) => {
-                        if ctx.workload.shared_cells() > 0 && super::cells::adopted() {
-                            ctx.workload.share(Arc::new(super::cells::JsCells));
-                        }
-                        SETUP.with(|s| *s.borrow_mut() = Some(Rc::new((ctx, setup))))
-                    }
+                let cells =
+                    super::cells::adopted().then(|| -> Arc<dyn SharedCells> { Arc::new(super::cells::JsCells) });
+                match exec::isolated::worker_setup(&setup, Arc::new(SharedClock), Arc::new(BrowserIo), cells) {
+                    Ok(ctx) => SETUP.with(|s| *s.borrow_mut() = Some(Rc::new((ctx, setup)))),
                     Err(error) => post(&FromWorker::Failed { id: None, error }),
                 }
             }
@@ -219,18 +214,12 @@ async fn run(request: RunRequest) {
     post(&FromWorker::Finished { id: request.id });
 }
 
-/// As an isolated worker: one task, its result back by message.
+/// As an isolated worker: one task, its items and result back by message.
 async fn task(setup: Rc<(RunContext, TaskSetup)>, index: usize) {
     let (ctx, setup) = &*setup;
-    CURRENT.with(|c| *c.borrow_mut() = Some(ctx.workload.clone()));
-    let (value, record) = exec::one_task(ctx, &BrowserHost, index, setup.slot, setup.t0).await;
-    // What the task put for other workers leaves by message, each item on
-    // its own, before the task is reported done.
-    for item in ctx.workload.take_items() {
-        post(&FromWorker::Put { item });
+    for message in exec::isolated::worker_task(ctx, &BrowserHost, index, setup.slot, setup.t0).await {
+        post(&message);
     }
-    CURRENT.with(|c| *c.borrow_mut() = None);
-    post(&FromWorker::TaskDone { value, record });
 }
 
 pub(crate) fn js_error_text(value: &JsValue) -> String {

@@ -3,7 +3,7 @@
 use js_sys::Reflect;
 use wasm_bindgen::JsValue;
 
-use crate::core::record::EnvInfo;
+use crate::core::run::document::EnvInfo;
 
 fn global_get(key: &str) -> JsValue {
     Reflect::get(&js_sys::global(), &key.into()).unwrap_or(JsValue::UNDEFINED)

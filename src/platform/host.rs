@@ -5,7 +5,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::compute::js_error_text;
-use crate::core::io::Io;
+use crate::core::workload::io::Io;
 use crate::exec::{Host, IsolatedReport, Join, LocalFuture, RunContext};
 
 #[wasm_bindgen(module = "/src/platform/host.js")]

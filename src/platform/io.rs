@@ -2,7 +2,7 @@
 //! ([`BrowserIo`]: a synchronous `XMLHttpRequest`, allowed in workers and,
 //! deprecated but working, on the page's thread) and awaited ([`perform`]:
 //! `fetch`, the private file system). Every byte read is checked against
-//! the pattern it must have (`core::io`).
+//! the pattern it must have (`core::workload::io`).
 
 use std::sync::OnceLock;
 
@@ -10,7 +10,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::compute::js_error_text;
-use crate::core::io::{check_download, check_fetched, check_file_chunk, file_bytes, BlockingIo, Io, FILE_CHUNK};
+use crate::core::workload::io::{
+    check_download, check_fetched, check_file_chunk, file_bytes, BlockingIo, Io, FILE_CHUNK,
+};
 
 #[wasm_bindgen(module = "/src/platform/io.js")]
 extern "C" {

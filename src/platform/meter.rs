@@ -17,8 +17,8 @@ use wasm_bindgen::prelude::*;
 
 use super::clock::SharedClock;
 use super::timer::{clear_timeout, set_timeout};
-use crate::core::clock::Clock;
-use crate::core::record::Responsiveness;
+use crate::core::run::clock::Clock;
+use crate::core::run::record::Responsiveness;
 
 /// How often the thread is looked at while a run is in progress (ms): a
 /// frame's time at 60 Hz, well under the 50 ms a person notices.

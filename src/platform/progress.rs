@@ -8,7 +8,7 @@ use wasm_bindgen::JsValue;
 use web_sys::BroadcastChannel;
 
 use super::clock::SharedClock;
-use crate::core::clock::Clock;
+use crate::core::run::clock::Clock;
 use crate::exec::TaskProgress;
 
 /// Name of the channel; messages are `"<run id> <step> <tasks done>"`.

@@ -18,7 +18,7 @@ use std::task::{Context, Poll, Waker};
 use wasm_bindgen::prelude::*;
 
 use super::clock::SharedClock;
-use crate::core::clock::Clock;
+use crate::core::run::clock::Clock;
 
 #[wasm_bindgen]
 extern "C" {

@@ -11,9 +11,10 @@ use web_sys::{BroadcastChannel, ErrorEvent, MessageEvent, Worker, WorkerOptions,
 
 use super::clock::SharedClock;
 use super::compute::{js_error_text, CRASH_CHANNEL};
-use crate::core::clock::Clock;
-use crate::core::protocol::{decode, encode, FromWorker, RunRequest, ToWorker};
-use crate::core::record::{PoolInfo, RunRecord};
+use crate::core::run::clock::Clock;
+use crate::core::run::document::PoolInfo;
+use crate::core::run::record::RunRecord;
+use crate::core::session::protocol::{decode, encode, FromWorker, RunRequest, ToWorker};
 use crate::core::workload::{Params, Picture};
 
 /// The module worker script, copied from `www/` into the build: sent the
@@ -303,12 +304,14 @@ impl ComputeClient {
             FromWorker::Failed { id, error } => ClientEvent::RunFailed { id, error },
             // Only isolated workers send these, to the compute worker.
             FromWorker::TaskDone { .. } | FromWorker::Put { .. } => return,
-            FromWorker::Picture { width, height, pixels } => match crate::core::base64::decode(&pixels) {
-                Ok(pixels) if pixels.len() == (width * height) as usize => {
-                    ClientEvent::Picture(Picture { width, height, pixels })
+            FromWorker::Picture { width, height, pixels } => {
+                match crate::core::session::protocol::decode_pixels(&pixels) {
+                    Ok(pixels) if pixels.len() == (width * height) as usize => {
+                        ClientEvent::Picture(Picture { width, height, pixels })
+                    }
+                    _ => ClientEvent::RunFailed { id: None, error: "the picture arrived damaged".into() },
                 }
-                _ => ClientEvent::RunFailed { id: None, error: "the picture arrived damaged".into() },
-            },
+            }
         };
         (self.on_event)(event);
     }

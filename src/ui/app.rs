@@ -13,10 +13,10 @@ use yew::prelude::*;
 
 use super::components::{EnvPanel, Messages, PictureView, ProgressView, ResultDoc, Results, SetupForm, SharedBanner};
 use super::state::{Action, PoolStatus, RunStatus, State, Step};
-use crate::core::clock::Clock;
 use crate::core::mode::{Mode, Place};
-use crate::core::protocol::RunRequest;
-use crate::core::record::RunRecord;
+use crate::core::run::clock::Clock;
+use crate::core::run::record::RunRecord;
+use crate::core::session::protocol::RunRequest;
 use crate::exec::{self, RunContext};
 use crate::platform::clock::SharedClock;
 use crate::platform::host::BrowserHost;

@@ -5,13 +5,15 @@
 use std::rc::Rc;
 use std::sync::Arc;
 
+use crate::core::mode::normalise_modes;
 use crate::core::mode::Mode;
-use crate::core::protocol::RunRequest;
-use crate::core::record::{EnvInfo, PoolInfo, Responsiveness, ResultDoc, RunRecord, RESULT_VERSION};
-use crate::core::setup::{normalise_modes, worker_range, Setup};
-use crate::core::share;
-use crate::core::stats::{self, Measured, PlanStep};
-use crate::core::workload::{Params, Picture};
+use crate::core::run::document::{EnvInfo, PoolInfo, ResultDoc, RESULT_VERSION};
+use crate::core::run::record::{Responsiveness, RunRecord};
+use crate::core::run::stats::{self, Measured, PlanStep};
+use crate::core::session::protocol::RunRequest;
+use crate::core::session::setup::{worker_range, Setup};
+use crate::core::session::share;
+use crate::core::workload::{self, Params, Picture};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum PoolStatus {
@@ -457,7 +459,7 @@ impl State {
                     ));
                 }
             }
-            Action::ToggleMode(mode) if self.setup.build().unsupported(mode).is_some() => {}
+            Action::ToggleMode(mode) if workload::unsupported(&*self.setup.build(), mode).is_some() => {}
             Action::ToggleMode(mode) => {
                 let mut modes = self.setup.modes.clone();
                 if let Some(i) = modes.iter().position(|&m| m == mode) {

@@ -585,3 +585,23 @@ fn the_queue_passes_every_item_once_in_every_mode() {
     let errors = console_errors(&browser);
     assert!(errors.is_empty(), "{errors:#?}");
 }
+
+/// Regression: the queue with its defaults on 2 isolated workers reported
+/// "100 put, 0 taken: 100 lost" in about 1 run in 3, when one new worker
+/// loaded first and ran every producer. Each page load starts new
+/// workers, so the case is repeated on fresh pages.
+#[test]
+fn the_default_queue_on_two_isolated_workers_loses_nothing_on_fresh_pages() {
+    let (server, browser) = open("?workload=queue&workers=2&modes=pool,isolated&autorun=1");
+    for attempt in 0..10 {
+        if attempt > 0 {
+            browser.goto(&server.url("/?workload=queue&workers=2&modes=pool,isolated&autorun=1"));
+        }
+        let doc = wait_done(&browser, 60);
+        for mode in ["pool", "isolated"] {
+            let run = run_of(&doc, mode);
+            assert_eq!(run["result"], "100 put, 100 taken: none lost, none taken twice", "page load {attempt}, {mode}");
+            assert_eq!(run["correct"], true);
+        }
+    }
+}

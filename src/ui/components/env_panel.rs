@@ -1,6 +1,6 @@
 use yew::prelude::*;
 
-use crate::core::record::EnvInfo;
+use crate::core::run::document::EnvInfo;
 use crate::ui::format::ms;
 use crate::ui::state::PoolStatus;
 

@@ -8,9 +8,11 @@ use super::share_bar::ShareBar;
 use super::sweep_chart::SweepChart;
 use super::task_table::TaskTable;
 use super::timeline::Timeline;
-use crate::core::record::{Responsiveness, ResultDoc, RunRecord};
-use crate::core::share::Link;
-use crate::core::stats::ModeStats;
+use crate::core::run::document::ResultDoc;
+use crate::core::run::record::Metric;
+use crate::core::run::record::{Responsiveness, RunRecord};
+use crate::core::run::stats::ModeStats;
+use crate::core::session::share::Link;
 use crate::ui::format::{group_digits, ms};
 use crate::ui::state::Action;
 
@@ -48,32 +50,32 @@ fn responsiveness(r: Option<Responsiveness>) -> (String, Html) {
 /// The mode's own figures, in words.
 fn figures(run: &RunRecord) -> Vec<String> {
     let mut out = Vec::new();
-    let get = |k: &str| run.metrics.get(k).copied();
-    if let Some(v) = get("thread_startup_ms") {
+    let get = |k: Metric| run.metrics.get(&k).copied();
+    if let Some(v) = get(Metric::ThreadStartupMs) {
         out.push(format!("thread start-up {} per thread", ms(v)));
     }
-    if let Some(v) = get("message_ms") {
+    if let Some(v) = get(Metric::MessageMs) {
         out.push(format!("{} in messages per task (median)", ms(v)));
     }
-    if let Some(v) = get("worker_startup_ms") {
+    if let Some(v) = get(Metric::WorkerStartupMs) {
         out.push(format!("worker start-up {}", ms(v)));
     }
-    if let Some(v) = get("workers_reused").filter(|&v| v > 0.0) {
+    if let Some(v) = get(Metric::WorkersReused).filter(|&v| v > 0.0) {
         out.push(format!("{v} worker(s) reused from the last run (no start-up)"));
     }
-    if let Some(v) = get("workers_replaced").filter(|&v| v > 0.0) {
+    if let Some(v) = get(Metric::WorkersReplaced).filter(|&v| v > 0.0) {
         out.push(format!("{v} worker(s) replaced after a crash"));
     }
-    if let Some(v) = get("us_per_item") {
+    if let Some(v) = get(Metric::UsPerItem) {
         out.push(format!("{v:.2} µs per item, start-up included"));
     }
-    if let Some(v) = get("items_by_message") {
+    if let Some(v) = get(Metric::ItemsByMessage) {
         out.push(format!("{v} items sent by message"));
     }
-    if let Some(v) = get("switches") {
-        out.push(format!("{v} GIL hand-overs (every {} ms)", get("switch_interval_ms").unwrap_or(5.0)));
+    if let Some(v) = get(Metric::Switches) {
+        out.push(format!("{v} GIL hand-overs (every {} ms)", get(Metric::SwitchIntervalMs).unwrap_or(5.0)));
     }
-    if let Some(v) = get("yields") {
+    if let Some(v) = get(Metric::Yields) {
         out.push(format!("{v} yields to the event loop"));
     }
     if run.failures > 0 {

@@ -2,8 +2,8 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::core::mode::Mode;
-use crate::core::record::EnvInfo;
-use crate::core::setup::{worker_range, Setup};
+use crate::core::run::document::EnvInfo;
+use crate::core::session::setup::{worker_range, Setup};
 use crate::core::workload::CATALOGUE;
 use crate::ui::state::Action;
 
@@ -54,7 +54,7 @@ pub fn SetupForm(props: &Props) -> Html {
     let modes = Mode::ALL.iter().map(|&mode| {
         let onchange = props.on_action.reform(move |_: Event| Action::ToggleMode(mode));
         let checked = setup.modes.contains(&mode);
-        let unsupported = work.unsupported(mode);
+        let unsupported = crate::core::workload::unsupported(&*work, mode);
         let unavailable = (mode.needs_isolation() && !isolated) || unsupported.is_some();
         let id = format!("mode-{}", mode.id());
         html! {

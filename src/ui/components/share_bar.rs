@@ -2,9 +2,9 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::core::export;
-use crate::core::record::ResultDoc;
-use crate::core::share::Link;
+use crate::core::run::document::ResultDoc;
+use crate::core::session::export;
+use crate::core::session::share::Link;
 use crate::platform::{share, url};
 use crate::ui::state::Action;
 

@@ -2,7 +2,7 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
-use crate::core::record::ResultDoc;
+use crate::core::run::document::ResultDoc;
 
 #[derive(Properties)]
 pub struct Props {

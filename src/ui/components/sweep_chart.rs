@@ -5,8 +5,8 @@ use yew::prelude::*;
 use super::same;
 
 use crate::core::mode::Mode;
-use crate::core::record::ResultDoc;
-use crate::core::stats::amdahl;
+use crate::core::run::document::ResultDoc;
+use crate::core::run::stats::amdahl;
 use crate::ui::format::ticks;
 
 #[derive(Properties)]

@@ -3,7 +3,9 @@ use std::rc::Rc;
 use web_sys::Element;
 use yew::prelude::*;
 
-use crate::core::record::{ResultDoc, RunRecord};
+use crate::core::run::document::ResultDoc;
+
+use crate::core::run::record::RunRecord;
 use crate::ui::format::{group_digits, ms, ticks};
 
 #[derive(Properties)]
@@ -43,7 +45,7 @@ struct Bar {
 }
 
 fn bars(run: &RunRecord, span: f64) -> Vec<Bar> {
-    let one = |(i, t): (usize, &crate::core::record::TaskRecord)| Bar {
+    let one = |(i, t): (usize, &crate::core::run::record::TaskRecord)| Bar {
         worker: t.worker,
         start: t.start_ms,
         end: t.end_ms,

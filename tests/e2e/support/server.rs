@@ -1,36 +1,53 @@
-//! A static file server for `dist/`, on 127.0.0.1 with a free port, with or
-//! without the two cross-origin isolation headers. Std only; one thread per
-//! connection; it lives as long as the test process.
+//! A static file server for `dist/` on 127.0.0.1 with a free port, with or
+//! without the two cross-origin isolation headers: `tower-http`'s
+//! `ServeDir` under `axum`, on a thread of its own; it stops when the
+//! [`Server`] is dropped.
 //!
 //! It caches as a static host should (and as `www/_headers` asks): files
 //! trunk names by their content's hash may be kept for good; the others
-//! are revalidated on every use (ETag, 304). Each of the page's workers
-//! imports the page's glue module again, so this matters: in the bench,
-//! a thread per task (24 threads, each a new worker) started in 34 / 31 ms
-//! a thread instead of 40 / 40 ms with `no-store` (Chromium / Firefox).
+//! are revalidated on every use (`Last-Modified`, 304). Each of the page's
+//! workers imports the page's glue module again, so this matters for the
+//! benchmark's thread start-up.
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::{Component, Path, PathBuf};
-use std::thread;
+use std::path::{Path, PathBuf};
+
+use axum::extract::Request;
+use axum::http::header::{HeaderValue, CACHE_CONTROL};
+use axum::http::HeaderName;
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::Router;
+use tower_http::services::ServeDir;
+use tower_http::set_header::SetResponseHeaderLayer;
 
 pub struct Server {
     pub port: u16,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
 }
 
 impl Server {
     pub fn start(root: PathBuf, isolated: bool) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port");
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
         let port = listener.local_addr().unwrap().port();
-        thread::spawn(move || {
-            for stream in listener.incoming().flatten() {
-                let root = root.clone();
-                thread::spawn(move || {
-                    let _ = serve(stream, &root, isolated);
-                });
-            }
+        listener.set_nonblocking(true).expect("a non-blocking listener");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("a Tokio runtime");
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).expect("a Tokio listener");
+                let app = router(root, isolated);
+                let _ = axum::serve(listener, app)
+                    .with_graceful_shutdown(async {
+                        let _ = stopped.await;
+                    })
+                    .await;
+            });
         });
-        Server { port }
+        Server { port, stop: Some(stop) }
     }
 
     pub fn url(&self, path_and_query: &str) -> String {
@@ -38,77 +55,43 @@ impl Server {
     }
 }
 
-fn content_type(path: &Path) -> &'static str {
-    match path.extension().and_then(|e| e.to_str()).unwrap_or("") {
-        "html" => "text/html; charset=utf-8",
-        "js" | "mjs" => "text/javascript",
-        "wasm" => "application/wasm",
-        "css" => "text/css",
-        "svg" => "image/svg+xml",
-        "json" => "application/json",
-        _ => "application/octet-stream",
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
     }
 }
 
-fn serve(stream: TcpStream, root: &Path, isolated: bool) -> std::io::Result<()> {
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut request_line = String::new();
-    reader.read_line(&mut request_line)?;
-    let mut if_none_match = None;
-    loop {
-        let mut header = String::new();
-        if reader.read_line(&mut header)? == 0 || header == "\r\n" || header == "\n" {
-            break;
-        }
-        if let Some((name, value)) = header.split_once(':') {
-            if name.eq_ignore_ascii_case("if-none-match") {
-                if_none_match = Some(value.trim().to_string());
-            }
-        }
-    }
-    let target = request_line.split_whitespace().nth(1).unwrap_or("/");
-    let path = target.split(['?', '#']).next().unwrap_or("/");
-    let mut file = root.to_path_buf();
-    for c in Path::new(path.trim_start_matches('/')).components() {
-        if let Component::Normal(part) = c {
-            file.push(part);
-        }
-    }
-    if file.is_dir() {
-        file.push("index.html");
-    }
-    // A revalidated file that has not changed is answered from its
-    // metadata alone, without reading it.
-    let (status, body, kind, caching) = match std::fs::metadata(&file).ok().filter(|m| m.is_file()) {
-        None => ("404 Not Found", b"not found".to_vec(), "text/plain", "Cache-Control: no-store\r\n".to_string()),
-        Some(_) if fingerprinted(&file) => (
-            "200 OK",
-            std::fs::read(&file)?,
-            content_type(&file),
-            "Cache-Control: public, max-age=31536000, immutable\r\n".to_string(),
-        ),
-        Some(meta) => {
-            let tag = etag(&meta);
-            let caching = format!("Cache-Control: no-cache\r\nETag: {tag}\r\n");
-            if if_none_match.as_deref() == Some(tag.as_str()) {
-                ("304 Not Modified", Vec::new(), content_type(&file), caching)
-            } else {
-                ("200 OK", std::fs::read(&file)?, content_type(&file), caching)
-            }
-        }
-    };
-    let mut out = stream;
-    write!(
-        out,
-        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\n{caching}Connection: close\r\n",
-        body.len()
-    )?;
+fn router(root: PathBuf, isolated: bool) -> Router {
+    let mut app = Router::new().fallback_service(ServeDir::new(root)).layer(middleware::from_fn(caching));
     if isolated {
-        write!(out, "Cross-Origin-Opener-Policy: same-origin\r\nCross-Origin-Embedder-Policy: require-corp\r\n")?;
+        for (name, value) in
+            [("cross-origin-opener-policy", "same-origin"), ("cross-origin-embedder-policy", "require-corp")]
+        {
+            app = app.layer(SetResponseHeaderLayer::overriding(
+                HeaderName::from_static(name),
+                HeaderValue::from_static(value),
+            ));
+        }
     }
-    write!(out, "\r\n")?;
-    out.write_all(&body)?;
-    out.flush()
+    app
+}
+
+/// `Cache-Control` by name: trunk's hashed files for good, the rest
+/// revalidated (`ServeDir` answers `If-Modified-Since` with 304).
+async fn caching(request: Request, next: Next) -> Response {
+    let immutable = fingerprinted(Path::new(request.uri().path()));
+    let mut response = next.run(request).await;
+    let value = if !response.status().is_success() && response.status().as_u16() != 304 {
+        "no-store"
+    } else if immutable {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
+    response.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static(value));
+    response
 }
 
 /// Whether trunk named this file by its content's hash (`name-<16 hex>.js`,
@@ -120,13 +103,6 @@ fn fingerprinted(path: &Path) -> bool {
     let stem = name.split('.').next().unwrap_or(name);
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     stem.rsplit_once('-').is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
-/// A validator that changes when the file does (size and modification time).
-fn etag(meta: &std::fs::Metadata) -> String {
-    let modified =
-        meta.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map_or(0, |d| d.as_nanos());
-    format!("\"{:x}-{modified:x}\"", meta.len())
 }
 
 #[test]

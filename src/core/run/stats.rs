@@ -4,10 +4,10 @@
 
 use std::sync::Arc;
 
-use super::json::{FromJson, Json, ToJson, Writer};
+use serde::{Deserialize, Serialize};
 
-use super::mode::Mode;
-use super::record::RunRecord;
+use crate::core::mode::Mode;
+use crate::core::run::record::RunRecord;
 
 /// One run of one mode in a click's plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,7 +49,7 @@ pub struct Measured {
 }
 
 /// One mode at one worker count, over its measured repeats.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ModeStats {
     pub mode: Mode,
     pub workers: u32,
@@ -60,10 +60,13 @@ pub struct ModeStats {
     pub median_ms: f64,
     pub min_ms: f64,
     pub max_ms: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warmup_ms: Option<f64>,
     /// Sequential's median at the same worker count ÷ this median.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub speedup: Option<f64>,
     /// Speedup ÷ threads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub efficiency: Option<f64>,
     /// Every repeat checked right (`None`: nothing to check against).
     pub correct: Option<bool>,
@@ -141,7 +144,7 @@ pub fn amdahl(serial_fraction: f64, workers: f64, cores: u32) -> f64 {
 }
 
 /// A fitted Amdahl curve for one mode of a sweep.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct AmdahlFit {
     pub mode: Mode,
     /// The estimated serial fraction, 0 … 1.
@@ -182,7 +185,7 @@ pub fn fit_amdahl(points: &[(u32, f64)], cores: u32) -> Option<(f64, f64)> {
 
 /// A fit per mode that uses the worker count and ran at two or more.
 pub fn fit_all(stats: &[ModeStats], cores: u32) -> Vec<AmdahlFit> {
-    let modes = super::setup::normalise_modes(stats.iter().map(|s| s.mode).filter(|m| m.uses_workers()).collect());
+    let modes = crate::core::mode::normalise_modes(stats.iter().map(|s| s.mode).filter(|m| m.uses_workers()).collect());
     modes
         .into_iter()
         .filter_map(|mode| {
@@ -192,65 +195,6 @@ pub fn fit_all(stats: &[ModeStats], cores: u32) -> Vec<AmdahlFit> {
             Some(AmdahlFit { mode, serial_fraction, rms_error })
         })
         .collect()
-}
-
-// ---- JSON ----------------------------------------------------------------
-
-impl ToJson for ModeStats {
-    fn write_json(&self, w: &mut Writer) {
-        w.object()
-            .field("mode", &self.mode)
-            .field("workers", &self.workers)
-            .field("threads", &self.threads)
-            .field("walls_ms", &self.walls_ms)
-            .field("median_ms", &self.median_ms)
-            .field("min_ms", &self.min_ms)
-            .field("max_ms", &self.max_ms)
-            .some("warmup_ms", &self.warmup_ms)
-            .some("speedup", &self.speedup)
-            .some("efficiency", &self.efficiency)
-            .field("correct", &self.correct)
-            .end();
-    }
-}
-
-impl FromJson for ModeStats {
-    fn from_json(value: Json<'_>) -> Result<ModeStats, String> {
-        let mut f = value.fields()?;
-        let value = ModeStats {
-            mode: f.req("mode"),
-            workers: f.req("workers"),
-            threads: f.req("threads"),
-            walls_ms: f.req("walls_ms"),
-            median_ms: f.req("median_ms"),
-            min_ms: f.req("min_ms"),
-            max_ms: f.req("max_ms"),
-            warmup_ms: f.or("warmup_ms", None),
-            speedup: f.or("speedup", None),
-            efficiency: f.or("efficiency", None),
-            correct: f.or("correct", None),
-        };
-        f.done(value)
-    }
-}
-
-impl ToJson for AmdahlFit {
-    fn write_json(&self, w: &mut Writer) {
-        w.object()
-            .field("mode", &self.mode)
-            .field("serial_fraction", &self.serial_fraction)
-            .field("rms_error", &self.rms_error)
-            .end();
-    }
-}
-
-impl FromJson for AmdahlFit {
-    fn from_json(value: Json<'_>) -> Result<AmdahlFit, String> {
-        let mut f = value.fields()?;
-        let value =
-            AmdahlFit { mode: f.req("mode"), serial_fraction: f.req("serial_fraction"), rms_error: f.req("rms_error") };
-        f.done(value)
-    }
 }
 
 #[cfg(test)]

@@ -18,13 +18,14 @@
 //! `multiprocessing.Value` does: the shared atomic and the shared counter
 //! under a lock are exact, the shared unsynchronised one loses updates.
 
-use super::map::Map;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-use super::workload::{
-    whole_number, Built, ParamSpec, Params, Reference, SetupError, SharedCells, Workload, WorkloadSpec,
+use super::api::{
+    whole_number, Built, ParamSpec, Params, Policy, Reference, SetupError, SharedCells, Sliced, Traits, UsesCells,
+    Workload, WorkloadSpec,
 };
 
 pub const MAX_TASKS: u64 = 64;
@@ -64,7 +65,7 @@ pub const SPEC: WorkloadSpec = WorkloadSpec {
         },
     ],
     build,
-    warm_up: || super::workload::exercise(&Counter::new(2, 1_000)),
+    warm_up: || super::api::exercise(&Counter::new(2, 1_000)),
 };
 
 pub struct Counter {
@@ -151,23 +152,6 @@ impl Workload for Counter {
         self.increments
     }
 
-    fn slice_count(&self, _index: usize) -> usize {
-        self.increments.div_ceil(SLICE) as usize
-    }
-
-    fn run_slice(&self, _index: usize, slice: usize) -> u64 {
-        let done = slice as u64 * SLICE;
-        let n = SLICE.min(self.increments - done);
-        self.bump(n);
-        n
-    }
-
-    fn main_thread_limit(&self) -> Option<String> {
-        (self.expected() > MAIN_THREAD_TOTAL).then(|| {
-            format!("{} increments; on the page's main thread the limit is {MAIN_THREAD_TOTAL}", self.expected())
-        })
-    }
-
     fn answer(&self, _values: &[u64]) -> String {
         let (racy, atomic, locked) = self.totals();
         let lost = |racy: u64| self.expected().saturating_sub(racy);
@@ -186,6 +170,41 @@ impl Workload for Counter {
         Some(Reference { answer: format!("atomic {e} · mutex {e}; unsynchronised ≤ {e}"), source: "t × m" })
     }
 
+    fn traits(&self) -> Traits<'_> {
+        Traits { sliced: Some(self), cells: Some(self), policy: Some(self), ..Traits::default() }
+    }
+}
+
+impl Sliced for Counter {
+    fn slice_count(&self, _index: usize) -> usize {
+        self.increments.div_ceil(SLICE) as usize
+    }
+
+    fn run_slice(&self, _index: usize, slice: usize) -> u64 {
+        let done = slice as u64 * SLICE;
+        let n = SLICE.min(self.increments - done);
+        self.bump(n);
+        n
+    }
+}
+
+impl UsesCells for Counter {
+    fn cell_count(&self) -> usize {
+        CELLS
+    }
+
+    fn share(&self, cells: Arc<dyn SharedCells>) {
+        let _ = self.shared.set(cells);
+    }
+}
+
+impl Policy for Counter {
+    fn main_thread_limit(&self) -> Option<String> {
+        (self.expected() > MAIN_THREAD_TOTAL).then(|| {
+            format!("{} increments; on the page's main thread the limit is {MAIN_THREAD_TOTAL}", self.expected())
+        })
+    }
+
     /// Right when the atomic and the mutex counters are exact; the
     /// unsynchronised one may only have lost updates, never gained any.
     /// On isolated workers: the same of the shared counters, and the
@@ -200,14 +219,6 @@ impl Workload for Counter {
             Some((racy, atomic, locked)) => atomic == e && locked == e && racy <= e && self.totals() == (0, 0, 0),
         }
     }
-
-    fn shared_cells(&self) -> usize {
-        CELLS
-    }
-
-    fn share(&self, cells: Arc<dyn SharedCells>) {
-        let _ = self.shared.set(cells);
-    }
 }
 
 fn build(params: &Params) -> Result<Built, SetupError> {
@@ -216,7 +227,7 @@ fn build(params: &Params) -> Result<Built, SetupError> {
         whole_number(params, "increments", 1_000_000, MAX_INCREMENTS)?,
     );
     let canonical: Params =
-        Map::from([("tasks".into(), work.tasks.to_string()), ("increments".into(), work.increments.to_string())]);
+        BTreeMap::from([("tasks".into(), work.tasks.to_string()), ("increments".into(), work.increments.to_string())]);
     Ok((Box::new(work), canonical))
 }
 

@@ -6,8 +6,8 @@
 //! With shared memory the queue is one `Mutex<VecDeque>` (what
 //! `queue.Queue` is: a deque behind a lock). Isolated workers share
 //! nothing: a producer's items leave its worker one message each and reach
-//! the consumers by message ([`Workload::take_items`] /
-//! [`Workload::give_items`]), like `multiprocessing.Queue` over a pipe.
+//! the consumers by message ([`Exchange::take_items`] /
+//! [`Exchange::give_items`]), like `multiprocessing.Queue` over a pipe.
 //!
 //! Every item is an id; each task's value packs how many items it put or
 //! took with the sum of a hash of their ids, so the totals show whether
@@ -16,11 +16,13 @@
 
 use std::collections::VecDeque;
 
-use super::map::Map;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
-use super::workload::{whole_number, Built, ParamSpec, Params, Reference, SetupError, Workload, WorkloadSpec};
+use super::api::{
+    whole_number, Built, Exchange, ParamSpec, Params, Reference, SetupError, Traits, Workload, WorkloadSpec,
+};
 
 pub const MAX_PRODUCERS: u64 = 64;
 pub const MAX_CONSUMERS: u64 = 64;
@@ -64,9 +66,13 @@ pub struct Queue {
     pub items: u64,
     pub consumers: u64,
     queue: Mutex<VecDeque<u64>>,
-    /// Producers that have put all their items (here or, for isolated
-    /// workers, anywhere: see `give_items`).
+    /// Producers of this copy that have put all their items.
     done: AtomicUsize,
+    /// This copy is one of several isolated ones (see
+    /// [`Exchange::separate`]): only `last` says every producer is done.
+    separate: AtomicBool,
+    /// Told by [`Exchange::give_items`] that no more items will come.
+    last: AtomicBool,
     /// Per consumer: items taken and the sum of their hashes.
     taken: Vec<AtomicU64>,
     hashes: Vec<AtomicU64>,
@@ -92,6 +98,8 @@ impl Queue {
             consumers,
             queue: Mutex::new(VecDeque::new()),
             done: AtomicUsize::new(0),
+            separate: AtomicBool::new(false),
+            last: AtomicBool::new(false),
             taken: (0..consumers).map(|_| AtomicU64::new(0)).collect(),
             hashes: (0..consumers).map(|_| AtomicU64::new(0)).collect(),
         }
@@ -113,10 +121,21 @@ impl Queue {
         pack(self.items, hash)
     }
 
+    /// Whether every producer is done: here, those of this copy; for a
+    /// separate copy, only what the others said counts (its own producers
+    /// may be all of them, with their items long gone to other copies).
+    fn all_done(&self) -> bool {
+        if self.separate.load(Ordering::Acquire) {
+            self.last.load(Ordering::Acquire)
+        } else {
+            self.done.load(Ordering::Acquire) == self.producers as usize
+        }
+    }
+
     /// Takes what is there; done when every producer was done before the
     /// queue was found empty (so no item can still arrive).
     fn consume(&self, consumer: usize) -> Option<u64> {
-        let all_done = self.done.load(Ordering::Acquire) == self.producers as usize;
+        let all_done = self.all_done();
         loop {
             let Some(id) = self.lock().pop_front() else { break };
             self.taken[consumer].fetch_add(1, Ordering::Relaxed);
@@ -171,6 +190,27 @@ impl Workload for Queue {
         }
     }
 
+    fn answer(&self, values: &[u64]) -> String {
+        let (put, taken, same) = self.totals(values);
+        match (put.cmp(&taken), same) {
+            (std::cmp::Ordering::Equal, true) => format!("{put} put, {taken} taken: none lost, none taken twice"),
+            (std::cmp::Ordering::Equal, false) => format!("{put} put, {taken} taken: some lost and others taken twice"),
+            (std::cmp::Ordering::Greater, _) => format!("{put} put, {taken} taken: {} lost", put - taken),
+            (std::cmp::Ordering::Less, _) => format!("{put} put, {taken} taken: {} taken twice", taken - put),
+        }
+    }
+
+    fn reference(&self) -> Option<Reference> {
+        let n = self.producers * self.items;
+        Some(Reference { answer: format!("{n} put, {n} taken: none lost, none taken twice"), source: "p × q" })
+    }
+
+    fn traits(&self) -> Traits<'_> {
+        Traits { exchange: Some(self), ..Traits::default() }
+    }
+}
+
+impl Exchange for Queue {
     fn step(&self, index: usize) -> Option<u64> {
         if self.is_consumer(index) {
             self.consume((index as u64 - self.producers) as usize)
@@ -187,10 +227,14 @@ impl Workload for Queue {
         self.lock().drain(..).collect()
     }
 
+    fn separate(&self) {
+        self.separate.store(true, Ordering::Release);
+    }
+
     fn give_items(&self, items: &[u64], last: bool) {
         self.lock().extend(items);
         if last {
-            self.done.store(self.producers as usize, Ordering::Release);
+            self.last.store(true, Ordering::Release);
         }
     }
 
@@ -199,23 +243,8 @@ impl Workload for Queue {
         format!("{verb} {}", value >> 32)
     }
 
-    fn items_passed(&self) -> Option<u64> {
-        Some(self.producers * self.items)
-    }
-
-    fn answer(&self, values: &[u64]) -> String {
-        let (put, taken, same) = self.totals(values);
-        match (put.cmp(&taken), same) {
-            (std::cmp::Ordering::Equal, true) => format!("{put} put, {taken} taken: none lost, none taken twice"),
-            (std::cmp::Ordering::Equal, false) => format!("{put} put, {taken} taken: some lost and others taken twice"),
-            (std::cmp::Ordering::Greater, _) => format!("{put} put, {taken} taken: {} lost", put - taken),
-            (std::cmp::Ordering::Less, _) => format!("{put} put, {taken} taken: {} taken twice", taken - put),
-        }
-    }
-
-    fn reference(&self) -> Option<Reference> {
-        let n = self.producers * self.items;
-        Some(Reference { answer: format!("{n} put, {n} taken: none lost, none taken twice"), source: "p × q" })
+    fn items_passed(&self) -> u64 {
+        self.producers * self.items
     }
 }
 
@@ -231,7 +260,7 @@ fn build(params: &Params) -> Result<Built, SetupError> {
             format!("{} producers × {} items is more than {MAX_TOTAL} items", work.producers, work.items),
         ));
     }
-    let canonical: Params = Map::from([
+    let canonical: Params = BTreeMap::from([
         ("producers".into(), work.producers.to_string()),
         ("items".into(), work.items.to_string()),
         ("consumers".into(), work.consumers.to_string()),
@@ -302,6 +331,7 @@ mod tests {
     fn items_move_between_instances_by_hand() {
         // What isolated workers do: each instance its own queue.
         let (producer, consumer) = (Queue::new(2, 4, 1), Queue::new(2, 4, 1));
+        consumer.separate();
         let p0 = producer.step(0).unwrap();
         consumer.give_items(&producer.take_items(), false);
         assert_eq!(consumer.step(2), None);
@@ -309,6 +339,22 @@ mod tests {
         consumer.give_items(&producer.take_items(), true);
         let c = consumer.step(2).unwrap();
         assert_eq!(consumer.answer(&[p0, p1, c]), "8 put, 8 taken: none lost, none taken twice");
+    }
+
+    /// Regression: on isolated workers, a worker that ran every producer
+    /// itself took its own producers finishing for "all done" and ended
+    /// its consumers at once, with every item already sent to the page
+    /// ("100 put, 0 taken: 100 lost").
+    #[test]
+    fn a_separate_copy_that_ran_every_producer_still_waits_for_the_items() {
+        let worker = Queue::new(2, 3, 1);
+        worker.separate();
+        let (p0, p1) = (worker.step(0).unwrap(), worker.step(1).unwrap());
+        let sent = worker.take_items();
+        assert_eq!(worker.step(2), None, "the items are gone to the page: wait for them");
+        worker.give_items(&sent, true);
+        let c = worker.step(2).unwrap();
+        assert_eq!(worker.answer(&[p0, p1, c]), "6 put, 6 taken: none lost, none taken twice");
     }
 
     #[test]

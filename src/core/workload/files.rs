@@ -4,11 +4,13 @@
 //! was written, then deletes both. The browser's storage does the work
 //! off the calling thread; the task mostly waits on promises.
 
-use super::map::Map;
+use std::collections::BTreeMap;
 
+use super::api::{
+    whole_number, Built, ParamSpec, Params, Policy, Reference, SetupError, TaskIo, Traits, Workload, WorkloadSpec,
+};
 use super::io::Io;
-use super::mode::Mode;
-use super::workload::{whole_number, Built, ParamSpec, Params, Reference, SetupError, Workload, WorkloadSpec};
+use crate::core::mode::Mode;
 
 pub const MAX_FILES: u64 = 32;
 pub const MAX_MIB: u64 = 64;
@@ -61,10 +63,6 @@ impl Workload for Files {
         0
     }
 
-    fn io(&self, index: usize) -> Option<Io> {
-        Some(Io::Files { name: format!("file-{index}"), bytes: self.mib * MIB, seed: index as u64 })
-    }
-
     fn answer(&self, values: &[u64]) -> String {
         format!("{} bytes copied in {} files, every byte checked", values.iter().sum::<u64>(), values.len())
     }
@@ -73,6 +71,18 @@ impl Workload for Files {
         Some(Reference { answer: self.answer(&vec![self.mib * MIB; self.files as usize]), source: "n × size" })
     }
 
+    fn traits(&self) -> Traits<'_> {
+        Traits { io: Some(self), policy: Some(self), ..Traits::default() }
+    }
+}
+
+impl TaskIo for Files {
+    fn io(&self, index: usize) -> Io {
+        Io::Files { name: format!("file-{index}"), bytes: self.mib * MIB, seed: index as u64 }
+    }
+}
+
+impl Policy for Files {
     fn unsupported(&self, mode: Mode) -> Option<&'static str> {
         match mode {
             Mode::Spawn | Mode::Pool | Mode::Gil => Some(
@@ -96,7 +106,8 @@ fn build(params: &Params) -> Result<Built, SetupError> {
             format!("{} files × {} MiB is more than {MAX_TOTAL_MIB} MiB", work.files, work.mib),
         ));
     }
-    let canonical: Params = Map::from([("files".into(), work.files.to_string()), ("mib".into(), work.mib.to_string())]);
+    let canonical: Params =
+        BTreeMap::from([("files".into(), work.files.to_string()), ("mib".into(), work.mib.to_string())]);
     Ok((Box::new(work), canonical))
 }
 
@@ -108,12 +119,13 @@ mod tests {
     fn tasks_copy_distinct_files() {
         let (work, canonical) = build(&Params::new()).unwrap();
         assert_eq!(canonical["files"], "4");
-        assert_ne!(work.io(0), work.io(1));
-        assert_eq!(work.io(2), Some(Io::Files { name: "file-2".into(), bytes: 8 * MIB, seed: 2 }));
+        let io = work.traits().io.unwrap();
+        assert_ne!(io.io(0), io.io(1));
+        assert_eq!(work.traits().io.unwrap().io(2), Io::Files { name: "file-2".into(), bytes: 8 * MIB, seed: 2 });
         assert_eq!(work.reference().unwrap().answer, "33554432 bytes copied in 4 files, every byte checked");
-        assert!(work.unsupported(Mode::Pool).is_some());
-        assert!(work.unsupported(Mode::Async).is_none());
-        assert!(work.unsupported(Mode::Isolated).is_none());
+        assert!(crate::core::workload::unsupported(&*work, Mode::Pool).is_some());
+        assert!(crate::core::workload::unsupported(&*work, Mode::Async).is_none());
+        assert!(crate::core::workload::unsupported(&*work, Mode::Isolated).is_none());
     }
 
     #[test]

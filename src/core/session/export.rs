@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::record::ResultDoc;
+use crate::core::run::document::ResultDoc;
 
 pub const CSV_HEADER: &str = "mode,workers,threads,task,label,worker,start_ms,end_ms,duration_ms,result,error";
 
@@ -55,7 +55,8 @@ pub fn file_name(doc: &ResultDoc, extension: &str) -> String {
 mod tests {
     use super::*;
     use crate::core::mode::Mode;
-    use crate::core::record::{EnvInfo, RunRecord, TaskRecord, RESULT_VERSION};
+    use crate::core::run::document::{EnvInfo, RESULT_VERSION};
+    use crate::core::run::record::{RunRecord, TaskRecord};
 
     #[test]
     fn one_row_per_task_with_quoting() {

@@ -4,9 +4,12 @@
 //! the tasks are uneven. Checked by a checksum against the sequential
 //! render, and drawn on a canvas.
 
-use super::map::Map;
+use std::collections::BTreeMap;
 
-use super::workload::{whole_number, Built, ParamSpec, Params, Picture, Reference, SetupError, Workload, WorkloadSpec};
+use super::api::{
+    whole_number, Built, Draws, ParamSpec, Params, Picture, Policy, Reference, SetupError, Sliced, Traits, Workload,
+    WorkloadSpec,
+};
 
 pub const MAX_SIDE: u64 = 2_048;
 pub const MAX_ITERS: u64 = 10_000;
@@ -31,7 +34,7 @@ pub const SPEC: WorkloadSpec = WorkloadSpec {
         ParamSpec { key: "band", label: "Rows per task", default: "10", help: "1 … height" },
     ],
     build,
-    warm_up: || super::workload::exercise(&Mandelbrot { width: 64, height: 32, iters: 200, band: 4 }),
+    warm_up: || super::api::exercise(&Mandelbrot { width: 64, height: 32, iters: 200, band: 4 }),
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,20 +93,6 @@ impl Workload for Mandelbrot {
         self.rows(index).fold(0u64, |sum, y| sum.wrapping_add(self.row_hash(y)))
     }
 
-    fn slice_count(&self, index: usize) -> usize {
-        self.rows(index).count()
-    }
-
-    fn run_slice(&self, index: usize, slice: usize) -> u64 {
-        self.row_hash(self.rows(index).start + slice as u64)
-    }
-
-    fn main_thread_limit(&self) -> Option<String> {
-        let work = self.width * self.height * self.iters;
-        (work > MAIN_THREAD_WORK)
-            .then(|| format!("{work} pixel steps; on the page's main thread the limit is {MAIN_THREAD_WORK}"))
-    }
-
     fn answer(&self, values: &[u64]) -> String {
         let sum = values.iter().fold(0u64, |s, v| s.wrapping_add(*v));
         format!("checksum {sum:016x}")
@@ -114,7 +103,23 @@ impl Workload for Mandelbrot {
         None
     }
 
-    fn picture(&self) -> Option<Picture> {
+    fn traits(&self) -> Traits<'_> {
+        Traits { sliced: Some(self), draws: Some(self), policy: Some(self), ..Traits::default() }
+    }
+}
+
+impl Sliced for Mandelbrot {
+    fn slice_count(&self, index: usize) -> usize {
+        self.rows(index).count()
+    }
+
+    fn run_slice(&self, index: usize, slice: usize) -> u64 {
+        self.row_hash(self.rows(index).start + slice as u64)
+    }
+}
+
+impl Draws for Mandelbrot {
+    fn picture(&self) -> Picture {
         let mut pixels = Vec::with_capacity((self.width * self.height) as usize);
         for y in 0..self.height {
             for x in 0..self.width {
@@ -125,7 +130,15 @@ impl Workload for Mandelbrot {
                 pixels.push(if i >= self.iters { 0 } else { shade as u8 });
             }
         }
-        Some(Picture { width: self.width as u32, height: self.height as u32, pixels })
+        Picture { width: self.width as u32, height: self.height as u32, pixels }
+    }
+}
+
+impl Policy for Mandelbrot {
+    fn main_thread_limit(&self) -> Option<String> {
+        let work = self.width * self.height * self.iters;
+        (work > MAIN_THREAD_WORK)
+            .then(|| format!("{work} pixel steps; on the page's main thread the limit is {MAIN_THREAD_WORK}"))
     }
 }
 
@@ -144,7 +157,7 @@ fn build(params: &Params) -> Result<Built, SetupError> {
     }
     let band = whole_number(params, "band", 10, height)?;
     let work = Mandelbrot { width, height, iters, band };
-    let canonical: Params = Map::from([
+    let canonical: Params = BTreeMap::from([
         ("width".into(), width.to_string()),
         ("height".into(), height.to_string()),
         ("iters".into(), iters.to_string()),
@@ -175,7 +188,7 @@ mod tests {
             let sliced = (0..m.slice_count(i)).fold(0u64, |s, k| s.wrapping_add(m.run_slice(i, k)));
             assert_eq!(sliced, m.run_task(i));
         }
-        let p = m.picture().unwrap();
+        let p = m.picture();
         assert_eq!(p.pixels.len(), 64 * 50);
         assert!(p.pixels.contains(&0) && p.pixels.iter().any(|&v| v > 0));
     }

@@ -2,9 +2,11 @@
 //! four threads (`shared/seeds/002`). Pure waiting: every mode that lets
 //! waits overlap takes about d, the others k·d.
 
-use super::map::Map;
+use std::collections::BTreeMap;
 
-use super::workload::{whole_number, Built, ParamSpec, Params, Reference, SetupError, Workload, WorkloadSpec};
+use super::api::{
+    whole_number, Built, ParamSpec, Params, Policy, Reference, SetupError, Traits, Waits, Workload, WorkloadSpec,
+};
 
 pub const MAX_TASKS: u64 = 1_000;
 pub const MAX_MS: u64 = 10_000;
@@ -56,10 +58,26 @@ impl Workload for Timers {
         self.ms
     }
 
+    fn answer(&self, values: &[u64]) -> String {
+        format!("{} ms waited", values.iter().sum::<u64>())
+    }
+
+    fn reference(&self) -> Option<Reference> {
+        Some(Reference { answer: format!("{} ms waited", self.tasks * self.ms), source: "k × d" })
+    }
+
+    fn traits(&self) -> Traits<'_> {
+        Traits { waits: Some(self), policy: Some(self), ..Traits::default() }
+    }
+}
+
+impl Waits for Timers {
     fn wait_ms(&self, _index: usize) -> f64 {
         self.ms as f64
     }
+}
 
+impl Policy for Timers {
     fn main_thread_limit(&self) -> Option<String> {
         let total = self.tasks * self.ms;
         (total > MAIN_THREAD_TOTAL_MS).then(|| {
@@ -67,14 +85,6 @@ impl Workload for Timers {
                 "{total} ms of waiting; on the page's main thread (a busy wait) the limit is {MAIN_THREAD_TOTAL_MS} ms"
             )
         })
-    }
-
-    fn answer(&self, values: &[u64]) -> String {
-        format!("{} ms waited", values.iter().sum::<u64>())
-    }
-
-    fn reference(&self) -> Option<Reference> {
-        Some(Reference { answer: format!("{} ms waited", self.tasks * self.ms), source: "k × d" })
     }
 }
 
@@ -87,7 +97,8 @@ fn build(params: &Params) -> Result<Built, SetupError> {
             format!("{} tasks × {} ms is more than {MAX_TOTAL_MS} ms of waiting", work.tasks, work.ms),
         ));
     }
-    let canonical: Params = Map::from([("tasks".into(), work.tasks.to_string()), ("ms".into(), work.ms.to_string())]);
+    let canonical: Params =
+        BTreeMap::from([("tasks".into(), work.tasks.to_string()), ("ms".into(), work.ms.to_string())]);
     Ok((Box::new(work), canonical))
 }
 

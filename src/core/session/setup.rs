@@ -6,8 +6,8 @@
 
 use std::fmt::Write as _;
 
-use super::mode::Mode;
-use super::workload::{self, Params, Workload, WorkloadSpec, CATALOGUE};
+use crate::core::mode::{normalise_modes, Mode};
+use crate::core::workload::{self, Params, Workload, WorkloadSpec, CATALOGUE};
 
 /// Never more pool threads than this, whatever the browser reports.
 pub const MAX_WORKERS: u32 = 64;
@@ -71,7 +71,7 @@ impl Setup {
             workers: default_workers(hardware_concurrency),
             modes: Mode::DEFAULT.to_vec(),
             autorun: false,
-            switch_ms: crate::core::gil::DEFAULT_SWITCH_MS as u32,
+            switch_ms: crate::core::run::gil::DEFAULT_SWITCH_MS as u32,
             panic_task: None,
             repeat: DEFAULT_REPEATS,
             warmup: true,
@@ -214,7 +214,7 @@ impl Setup {
         }
         let modes: Vec<&str> = self.modes.iter().map(|m| m.id()).collect();
         let _ = write!(q, "&workers={}&modes={}", self.workers, modes.join(","));
-        if self.switch_ms != crate::core::gil::DEFAULT_SWITCH_MS as u32 {
+        if self.switch_ms != crate::core::run::gil::DEFAULT_SWITCH_MS as u32 {
             let _ = write!(q, "&switch={}", self.switch_ms);
         }
         if let Some(i) = self.panic_task {
@@ -313,11 +313,12 @@ impl Setup {
     /// none is left); one message per mode left out.
     fn keep_supported_modes(&mut self) -> Vec<String> {
         let work = self.build();
-        let (kept, dropped): (Vec<Mode>, Vec<Mode>) = self.modes.iter().partition(|&&m| work.unsupported(m).is_none());
+        let (kept, dropped): (Vec<Mode>, Vec<Mode>) =
+            self.modes.iter().partition(|&&m| workload::unsupported(&*work, m).is_none());
         self.modes = if kept.is_empty() { vec![Mode::Sequential] } else { kept };
         dropped
             .into_iter()
-            .map(|m| format!("Mode {:?} left out: {}.", m.id(), work.unsupported(m).unwrap_or_default()))
+            .map(|m| format!("Mode {:?} left out: {}.", m.id(), workload::unsupported(&*work, m).unwrap_or_default()))
             .collect()
     }
 
@@ -341,14 +342,6 @@ fn flag(text: &str) -> Option<bool> {
         "0" | "false" => Some(false),
         _ => None,
     }
-}
-
-/// Modes in run order, without repeats.
-pub fn normalise_modes(mut modes: Vec<Mode>) -> Vec<Mode> {
-    // Mode order is total (Ord follows Mode::ALL), so an unstable sort is exact.
-    modes.sort_unstable();
-    modes.dedup();
-    modes
 }
 
 /// Builds the workload from `raw`; each parameter that is rejected falls
@@ -381,56 +374,21 @@ fn validate_params(spec: &WorkloadSpec, mut raw: Params) -> (Params, Vec<String>
     (canonical, messages)
 }
 
-/// Splits `a=1&b=2` into decoded pairs; a key without `=` has an empty value.
+/// Splits `a=1&b=2` into decoded pairs (`+` is a space, `%2C` a comma);
+/// a key without `=` has an empty value.
 fn parse_query(query: &str) -> Vec<(String, String)> {
-    query
-        .trim_start_matches('?')
-        .split('&')
-        .filter(|s| !s.is_empty())
-        .map(|pair| {
-            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (decode_component(k), decode_component(v))
-        })
+    form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
         .collect()
 }
 
-/// Percent-decoding (and `+` as space); invalid escapes stay as they are.
-fn decode_component(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                (Some(hi), Some(lo)) => {
-                    out.push(hi << 4 | lo);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
+/// What a value in the query keeps as it is: the unreserved characters
+/// (RFC 3986) and the comma, so lists stay readable (`bounds=1000,2000`).
+const VALUE: &percent_encoding::AsciiSet =
+    &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~').remove(b',');
 
-fn hex(b: u8) -> Option<u8> {
-    (b as char).to_digit(16).map(|d| d as u8)
-}
-
-/// Percent-encodes all but unreserved characters and the comma.
 fn encode_component(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~,".contains(&b) {
-            out.push(b as char);
-        } else {
-            let _ = write!(out, "%{b:02X}");
-        }
-    }
-    out
+    percent_encoding::utf8_percent_encode(s, VALUE).to_string()
 }
 
 #[cfg(test)]
@@ -573,6 +531,6 @@ mod tests {
         for q in ["%", "%4", "%zz", "a=%E2%82", "=&&=", "bounds=%FF%FE", "é=ü"] {
             let _ = Setup::from_query(q, 2);
         }
-        assert_eq!(decode_component("a%2Cb+c%"), "a,b c%");
+        assert_eq!(parse_query("x=a%2Cb+c%"), [("x".to_string(), "a,b c%".to_string())]);
     }
 }

@@ -1,109 +1,166 @@
 //! The workload abstraction: what a piece of work is, how it splits into
-//! tasks and how its answer is checked. Adding a workload is one new file
-//! with a [`WorkloadSpec`] and one entry in [`CATALOGUE`].
+//! tasks, how its answer is checked, and the optional capabilities some
+//! workloads have.
 
-use super::map::Map;
+use std::collections::BTreeMap;
 use std::fmt;
 
+use super::io::Io;
+use crate::core::mode::Mode;
+
 /// Raw parameters by query key (`bounds`, `chunk`, …).
-pub type Params = Map<String>;
+pub type Params = BTreeMap<String, String>;
 
 /// What [`WorkloadSpec::build`] makes: the workload and its canonical params.
 pub type Built = (Box<dyn Workload>, Params);
 
-/// A piece of work split into independent tasks.
+/// A piece of work split into independent tasks: what every workload has.
 ///
 /// Tasks are numbered `0..task_count()`; each returns a `u64` partial value
 /// and [`Workload::answer`] combines them, in task order, into the result
 /// shown to the person and checked against [`Workload::reference`].
+/// Anything more (slices, waits, real IO, a queue, shared cells, a picture,
+/// limits on where it runs) is an optional capability that
+/// [`Workload::traits`] hands out, and that only the executors which use
+/// it ask for.
 pub trait Workload: Send + Sync {
     fn task_count(&self) -> usize;
     /// What task `index` covers, for tables and timelines.
     fn task_label(&self, index: usize) -> String;
     /// Does task `index`. Pure: the same index always gives the same value.
     fn run_task(&self, index: usize) -> u64;
-    /// Task `index`'s value in words, for the task table.
-    fn task_result(&self, _index: usize, value: u64) -> String {
-        value.to_string()
-    }
     /// The result of the whole work, from the task values in task order.
     fn answer(&self, values: &[u64]) -> String;
-    /// How many slices task `index` runs in, for the modes that interleave
-    /// or hand over a lock between slices (GIL, cooperative).
-    fn slice_count(&self, _index: usize) -> usize {
-        1
+    /// The answer known without running the tasks (a table, or an
+    /// independent algorithm); `None` means "compare with Sequential".
+    fn reference(&self) -> Option<Reference>;
+    /// The optional capabilities this workload has; none by default.
+    fn traits(&self) -> Traits<'_> {
+        Traits::default()
     }
+}
+
+/// A workload's optional capabilities: each is `Some` when it has it.
+#[derive(Clone, Copy, Default)]
+pub struct Traits<'a> {
+    /// Runs a task in slices (the GIL hands over between them; the
+    /// cooperative mode yields between them).
+    pub sliced: Option<&'a dyn Sliced>,
+    /// Tasks wait (simulated latency) before their work.
+    pub waits: Option<&'a dyn Waits>,
+    /// Tasks do real IO (a download, a file copy).
+    pub io: Option<&'a dyn TaskIo>,
+    /// Tasks pass items to each other (producers and consumers).
+    pub exchange: Option<&'a dyn Exchange>,
+    /// Tasks on isolated workers share some memory on purpose.
+    pub cells: Option<&'a dyn UsesCells>,
+    /// The result is a picture.
+    pub draws: Option<&'a dyn Draws>,
+    /// Where it may run and how its answer is judged.
+    pub policy: Option<&'a dyn Policy>,
+}
+
+/// Tasks in slices: for the modes that interleave tasks or hand a lock
+/// over between slices (GIL, cooperative).
+pub trait Sliced: Send + Sync {
+    /// How many slices task `index` runs in.
+    fn slice_count(&self, index: usize) -> usize;
     /// Slice `slice` of task `index`. A task's value is the wrapping sum of
     /// its slices' values.
-    fn run_slice(&self, index: usize, _slice: usize) -> u64 {
-        self.run_task(index)
-    }
-    /// How long task `index` waits (simulated IO) before its work, in ms.
-    /// Each mode waits its own way: a blocking sleep on a worker thread, a
-    /// timer on an event loop, a busy loop on the page's thread.
-    fn wait_ms(&self, _index: usize) -> f64 {
-        0.0
-    }
+    fn run_slice(&self, index: usize, slice: usize) -> u64;
+}
+
+/// Simulated IO: each mode waits its own way (a blocking sleep on a worker
+/// thread, a timer on an event loop, a busy loop on the page's thread).
+pub trait Waits: Send + Sync {
+    /// How long task `index` waits before its work, in ms.
+    fn wait_ms(&self, index: usize) -> f64;
+}
+
+/// Real IO after the wait: the task's value is then the bytes it moved
+/// and checked.
+pub trait TaskIo: Send + Sync {
+    fn io(&self, index: usize) -> Io;
+}
+
+/// Tasks that pass items to each other through a queue: producers that
+/// put, consumers that take until every producer is done.
+pub trait Exchange: Send + Sync {
     /// One step of task `index`: `Some(value)` when it is done, `None` when
-    /// it waits for other tasks (a consumer for its producers) and must
-    /// let them run before it is called again. A task that waits has one
-    /// slice. Tasks that never wait are done in one step.
-    fn step(&self, index: usize) -> Option<u64> {
-        Some(self.run_task(index))
-    }
-    /// Whether task `index` takes items other tasks put (see
-    /// [`Workload::take_items`]).
-    fn takes_items(&self, _index: usize) -> bool {
-        false
-    }
-    /// Items this instance's tasks put for others, taken out of it:
-    /// isolated workers share no memory and pass them on by message.
-    fn take_items(&self) -> Vec<u64> {
-        Vec::new()
-    }
-    /// Items passed on from other instances; `last`: every task that puts
-    /// items is done, no more will come.
-    fn give_items(&self, _items: &[u64], _last: bool) {}
-    /// How many items the tasks pass to each other in all, for the cost
-    /// of one item.
-    fn items_passed(&self) -> Option<u64> {
-        None
-    }
-    /// Real IO task `index` does after its wait (a download, a file copy).
-    /// The task's value is then the IO's: the bytes it moved and checked.
-    fn io(&self, _index: usize) -> Option<super::io::Io> {
-        None
-    }
+    /// it waits for other tasks (a consumer for its producers) and must let
+    /// them run before it is called again.
+    fn step(&self, index: usize) -> Option<u64>;
+    /// Whether task `index` takes the items others put.
+    fn takes_items(&self, index: usize) -> bool;
+    /// This copy runs beside copies that share none of its memory (on an
+    /// isolated worker): what its tasks put leaves through
+    /// [`Exchange::take_items`], what others put arrives through
+    /// [`Exchange::give_items`], and a task that takes items is done only
+    /// once it was told that the last item came. Without this, the copy's
+    /// own producers finishing would look like every producer finishing.
+    fn separate(&self);
+    /// Items this copy's tasks put for others, taken out of it.
+    fn take_items(&self) -> Vec<u64>;
+    /// Items put by other copies; `last`: every task that puts items is
+    /// done, no more will come.
+    fn give_items(&self, items: &[u64], last: bool);
+    /// How many items the tasks pass to each other in all, for the cost of
+    /// one item.
+    fn items_passed(&self) -> u64;
+    /// Task `index`'s value in words, for the task table.
+    fn task_result(&self, index: usize, value: u64) -> String;
+}
+
+/// Memory shared on purpose between isolated workers, like
+/// `multiprocessing.Value`: the host makes the cells and hands them with
+/// [`UsesCells::share`] to its own copy of the workload and to every
+/// worker's.
+pub trait UsesCells: Send + Sync {
+    /// How many cells the tasks use.
+    fn cell_count(&self) -> usize;
+    /// This copy's view of the run's shared cells.
+    fn share(&self, cells: std::sync::Arc<dyn SharedCells>);
+}
+
+/// A picture of the result.
+pub trait Draws: Send + Sync {
+    fn picture(&self) -> Picture;
+}
+
+/// Where a workload may run and how its answer is judged.
+pub trait Policy: Send + Sync {
     /// Why this input is too large for the main-thread mode, which blocks
     /// the page while it runs (busy waits, blocking IO), if it is.
     /// Cooperative, on the same thread but yielding, has no such limit.
     fn main_thread_limit(&self) -> Option<String> {
         None
     }
-    /// Whether `answer` is right. Usually: it is the reference answer.
+    /// Why `mode` does not apply to this workload, if it does not.
+    fn unsupported(&self, _mode: Mode) -> Option<&'static str> {
+        None
+    }
+    /// Whether `answer` is right; by default, it is the reference answer.
     fn is_correct(&self, answer: &str, reference: &Reference) -> bool {
         answer == reference.answer
     }
-    /// Why `mode` does not apply to this workload, if it does not.
-    fn unsupported(&self, _mode: super::mode::Mode) -> Option<&'static str> {
-        None
+}
+
+/// Why `mode` does not apply to `work`, if it does not.
+pub fn unsupported(work: &dyn Workload, mode: Mode) -> Option<&'static str> {
+    work.traits().policy.and_then(|p| p.unsupported(mode))
+}
+
+/// Why `work` is too large for the page's own thread, if it is.
+pub fn main_thread_limit(work: &dyn Workload) -> Option<String> {
+    work.traits().policy.and_then(|p| p.main_thread_limit())
+}
+
+/// Whether `answer` is right for `work`.
+pub fn is_correct(work: &dyn Workload, answer: &str, reference: &Reference) -> bool {
+    match work.traits().policy {
+        Some(policy) => policy.is_correct(answer, reference),
+        None => answer == reference.answer,
     }
-    /// How many [`SharedCells`] its tasks use when they run on isolated
-    /// workers (memory shared on purpose, like `multiprocessing.Value`);
-    /// 0: none. The host makes them and hands them with [`Workload::share`]
-    /// to its own copy of the workload and to every worker's.
-    fn shared_cells(&self) -> usize {
-        0
-    }
-    /// This copy's view of the run's shared cells.
-    fn share(&self, _cells: std::sync::Arc<dyn SharedCells>) {}
-    /// A picture of the result, for workloads that draw one.
-    fn picture(&self) -> Option<Picture> {
-        None
-    }
-    /// The answer known without running the tasks (a table, or an
-    /// independent algorithm); `None` means "compare with Sequential".
-    fn reference(&self) -> Option<Reference>;
 }
 
 /// Integer cells that isolated workers share although nothing else of
@@ -204,42 +261,17 @@ impl WorkloadSpec {
     }
 }
 
-/// Every workload the page offers, in menu order.
-pub const CATALOGUE: &[WorkloadSpec] = &[
-    super::primes::SPEC,
-    super::tight_loop::SPEC,
-    super::mandelbrot::SPEC,
-    super::timers::SPEC,
-    super::fetch::SPEC,
-    super::files::SPEC,
-    super::counter::SPEC,
-    super::queue::SPEC,
-    super::tiny::SPEC,
-];
-
-/// Warms every workload's hot code: browsers compile wasm in tiers and
-/// the first calls run slower code, which would make whichever mode runs
-/// first (Sequential, the baseline) look slow.
-pub fn warm_up_all() {
-    for spec in CATALOGUE {
-        (spec.warm_up)();
-    }
-}
-
 /// Calls a small workload's task entry points a few times through the
 /// trait object, as the executors do, so those very functions tier up.
 pub fn exercise(work: &dyn Workload) {
     for _ in 0..3 {
         for i in 0..work.task_count() {
             std::hint::black_box(work.run_task(i));
-            std::hint::black_box(work.run_slice(i, 0));
+            if let Some(sliced) = work.traits().sliced {
+                std::hint::black_box(sliced.run_slice(i, 0));
+            }
         }
     }
-}
-
-/// The catalogue entry with this id.
-pub fn find(id: &str) -> Option<&'static WorkloadSpec> {
-    CATALOGUE.iter().find(|w| w.id == id)
 }
 
 /// Parameter `key` as a whole number from 1 to `max` (`_` separators

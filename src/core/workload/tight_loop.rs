@@ -2,10 +2,12 @@
 //! `result = otherfunc(result, somefunc(i))` for i < 100,000, repeated, in
 //! k equal tasks. CPU-bound, even tasks: the clean case for a pool.
 
-use super::map::Map;
+use std::collections::BTreeMap;
 use std::hint::black_box;
 
-use super::workload::{whole_number, Built, ParamSpec, Params, Reference, SetupError, Workload, WorkloadSpec};
+use super::api::{
+    whole_number, Built, ParamSpec, Params, Policy, Reference, SetupError, Sliced, Traits, Workload, WorkloadSpec,
+};
 
 /// i < 100,000 per pass, as in the tutorial.
 pub const N: u64 = 100_000;
@@ -38,7 +40,7 @@ pub const SPEC: WorkloadSpec = WorkloadSpec {
         },
     ],
     build,
-    warm_up: || super::workload::exercise(&TightLoop { tasks: 1, repeat: 20 }),
+    warm_up: || super::api::exercise(&TightLoop { tasks: 1, repeat: 20 }),
 };
 
 fn somefunc(i: u64) -> u64 {
@@ -85,6 +87,20 @@ impl Workload for TightLoop {
         value
     }
 
+    fn answer(&self, values: &[u64]) -> String {
+        values.iter().sum::<u64>().to_string()
+    }
+
+    fn reference(&self) -> Option<Reference> {
+        Some(Reference { answer: (self.tasks * PER_TASK).to_string(), source: "known answers" })
+    }
+
+    fn traits(&self) -> Traits<'_> {
+        Traits { sliced: Some(self), policy: Some(self), ..Traits::default() }
+    }
+}
+
+impl Sliced for TightLoop {
     fn slice_count(&self, _index: usize) -> usize {
         self.repeat as usize
     }
@@ -99,19 +115,13 @@ impl Workload for TightLoop {
             0
         }
     }
+}
 
+impl Policy for TightLoop {
     fn main_thread_limit(&self) -> Option<String> {
         let passes = self.tasks * self.repeat;
         (passes > MAIN_THREAD_PASSES)
             .then(|| format!("{passes} passes; on the page's main thread the limit is {MAIN_THREAD_PASSES}"))
-    }
-
-    fn answer(&self, values: &[u64]) -> String {
-        values.iter().sum::<u64>().to_string()
-    }
-
-    fn reference(&self) -> Option<Reference> {
-        Some(Reference { answer: (self.tasks * PER_TASK).to_string(), source: "known answers" })
     }
 }
 
@@ -121,7 +131,7 @@ fn build(params: &Params) -> Result<Built, SetupError> {
         repeat: whole_number(params, "passes", DEFAULT_REPEAT, MAX_REPEAT)?,
     };
     let canonical: Params =
-        Map::from([("tasks".into(), work.tasks.to_string()), ("passes".into(), work.repeat.to_string())]);
+        BTreeMap::from([("tasks".into(), work.tasks.to_string()), ("passes".into(), work.repeat.to_string())]);
     Ok((Box::new(work), canonical))
 }
 

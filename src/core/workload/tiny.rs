@@ -4,10 +4,10 @@
 //! worker, a thread's start-up, a turn of the event loop) is then the whole
 //! story: wall time ÷ tasks is the per-task overhead.
 
-use super::map::Map;
+use std::collections::BTreeMap;
 use std::hint::black_box;
 
-use super::workload::{whole_number, Built, ParamSpec, Params, Reference, SetupError, Workload, WorkloadSpec};
+use super::api::{whole_number, Built, ParamSpec, Params, Reference, SetupError, Workload, WorkloadSpec};
 
 pub const MAX_TASKS: u64 = 100_000;
 pub const DEFAULT_TASKS: u64 = 10_000;
@@ -27,7 +27,7 @@ pub const SPEC: WorkloadSpec = WorkloadSpec {
         ParamSpec { key: "size", label: "Numbers per task", default: "10", help: "1 … 10,000" },
     ],
     build,
-    warm_up: || super::workload::exercise(&Tiny { tasks: 64, size: 10 }),
+    warm_up: || super::api::exercise(&Tiny { tasks: 64, size: 10 }),
 };
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,7 +68,7 @@ fn build(params: &Params) -> Result<Built, SetupError> {
         size: whole_number(params, "size", 10, MAX_SIZE)?,
     };
     let canonical: Params =
-        Map::from([("tasks".into(), work.tasks.to_string()), ("size".into(), work.size.to_string())]);
+        BTreeMap::from([("tasks".into(), work.tasks.to_string()), ("size".into(), work.size.to_string())]);
     Ok((Box::new(work), canonical))
 }
 

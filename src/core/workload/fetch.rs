@@ -5,10 +5,13 @@
 //! by its length and content. An optional latency before each request
 //! stands in for a far-away server (localhost answers in a millisecond).
 
-use super::map::Map;
+use std::collections::BTreeMap;
 
+use super::api::{
+    whole_number, Built, ParamSpec, Params, Policy, Reference, SetupError, TaskIo, Traits, Waits, Workload,
+    WorkloadSpec,
+};
 use super::io::Io;
-use super::workload::{whole_number, Built, ParamSpec, Params, Reference, SetupError, Workload, WorkloadSpec};
 
 /// The file sizes the build generates, in KiB (`data/fetch-{kib}k.bin`).
 pub const SIZES_KIB: &[u64] = &[1, 16, 64, 256, 1024, 4096, 16384];
@@ -81,14 +84,32 @@ impl Workload for Fetch {
         0
     }
 
+    fn answer(&self, values: &[u64]) -> String {
+        format!("{} bytes in {} downloads, every byte checked", values.iter().sum::<u64>(), values.len())
+    }
+
+    fn reference(&self) -> Option<Reference> {
+        Some(Reference { answer: self.answer(&vec![self.bytes(); self.tasks as usize]), source: "k × size" })
+    }
+
+    fn traits(&self) -> Traits<'_> {
+        Traits { waits: Some(self), io: Some(self), policy: Some(self), ..Traits::default() }
+    }
+}
+
+impl Waits for Fetch {
     fn wait_ms(&self, _index: usize) -> f64 {
         self.latency_ms as f64
     }
+}
 
-    fn io(&self, _index: usize) -> Option<Io> {
-        Some(Io::Fetch { path: self.path(), bytes: self.bytes() })
+impl TaskIo for Fetch {
+    fn io(&self, _index: usize) -> Io {
+        Io::Fetch { path: self.path(), bytes: self.bytes() }
     }
+}
 
+impl Policy for Fetch {
     fn main_thread_limit(&self) -> Option<String> {
         let (kib, ms) = (self.tasks * self.kib, self.tasks * self.latency_ms);
         if kib > MAIN_THREAD_TOTAL_KIB {
@@ -98,14 +119,6 @@ impl Workload for Fetch {
         } else {
             None
         }
-    }
-
-    fn answer(&self, values: &[u64]) -> String {
-        format!("{} bytes in {} downloads, every byte checked", values.iter().sum::<u64>(), values.len())
-    }
-
-    fn reference(&self) -> Option<Reference> {
-        Some(Reference { answer: self.answer(&vec![self.bytes(); self.tasks as usize]), source: "k × size" })
     }
 }
 
@@ -128,7 +141,7 @@ fn build(params: &Params) -> Result<Built, SetupError> {
         ));
     }
     let work = Fetch { tasks, kib, latency_ms };
-    let canonical: Params = Map::from([
+    let canonical: Params = BTreeMap::from([
         ("tasks".into(), tasks.to_string()),
         ("kib".into(), kib.to_string()),
         ("latency".into(), latency_ms.to_string()),
@@ -149,8 +162,8 @@ mod tests {
         let (work, canonical) = build(&Params::new()).unwrap();
         assert_eq!(work.task_count(), 5);
         assert_eq!(canonical, p(&[("tasks", "5"), ("kib", "1024"), ("latency", "200")]));
-        assert_eq!(work.io(3), Some(Io::Fetch { path: "data/fetch-1024k.bin".into(), bytes: 1 << 20 }));
-        assert_eq!(work.wait_ms(0), 200.0);
+        assert_eq!(work.traits().io.unwrap().io(3), Io::Fetch { path: "data/fetch-1024k.bin".into(), bytes: 1 << 20 });
+        assert_eq!(work.traits().waits.unwrap().wait_ms(0), 200.0);
         assert_eq!(work.reference().unwrap().answer, "5242880 bytes in 5 downloads, every byte checked");
     }
 

@@ -7,8 +7,8 @@
 
 use std::ops::{Add, Rem};
 
-use super::map::Map;
-use super::workload::{Built, ParamSpec, Params, Reference, SetupError, Workload, WorkloadSpec};
+use super::api::{Built, ParamSpec, Params, Policy, Reference, SetupError, Sliced, Traits, Workload, WorkloadSpec};
+use std::collections::BTreeMap;
 
 /// Known sums of the primes ≤ n (`shared/CONCEPTS.md`).
 pub const KNOWN_SUMS: &[(u64, u64)] = &[
@@ -70,7 +70,7 @@ pub const SPEC: WorkloadSpec = WorkloadSpec {
     build,
     warm_up: || {
         let work = Primes::new(vec![200_000], Some(20_000)).expect("valid");
-        super::workload::exercise(&work);
+        super::api::exercise(&work);
     },
 };
 
@@ -270,27 +270,6 @@ impl Workload for Primes {
         sum_primes_in(s.lo, s.hi)
     }
 
-    fn slice_count(&self, index: usize) -> usize {
-        let s = self.spans[index];
-        (s.hi - s.lo + 1).div_ceil(SLICE) as usize
-    }
-
-    fn run_slice(&self, index: usize, slice: usize) -> u64 {
-        let s = self.spans[index];
-        let lo = s.lo + slice as u64 * SLICE;
-        sum_primes_in(lo, s.hi.min(lo + SLICE - 1))
-    }
-
-    fn main_thread_limit(&self) -> Option<String> {
-        let total: u64 = self.bounds.iter().sum();
-        (total > MAIN_THREAD_TOTAL).then(|| {
-            format!(
-                "the bounds add up to {total}; on the page's main thread the limit is {MAIN_THREAD_TOTAL} \
-                 (about a second of frozen page)"
-            )
-        })
-    }
-
     fn answer(&self, values: &[u64]) -> String {
         join(&self.bound_sums(values))
     }
@@ -304,6 +283,35 @@ impl Workload for Primes {
                 answer: join(&self.bounds.iter().map(|&b| sieve_sum(b)).collect::<Vec<_>>()),
                 source: "sieve of Eratosthenes",
             },
+        })
+    }
+
+    fn traits(&self) -> Traits<'_> {
+        Traits { sliced: Some(self), policy: Some(self), ..Traits::default() }
+    }
+}
+
+impl Sliced for Primes {
+    fn slice_count(&self, index: usize) -> usize {
+        let s = self.spans[index];
+        (s.hi - s.lo + 1).div_ceil(SLICE) as usize
+    }
+
+    fn run_slice(&self, index: usize, slice: usize) -> u64 {
+        let s = self.spans[index];
+        let lo = s.lo + slice as u64 * SLICE;
+        sum_primes_in(lo, s.hi.min(lo + SLICE - 1))
+    }
+}
+
+impl Policy for Primes {
+    fn main_thread_limit(&self) -> Option<String> {
+        let total: u64 = self.bounds.iter().sum();
+        (total > MAIN_THREAD_TOTAL).then(|| {
+            format!(
+                "the bounds add up to {total}; on the page's main thread the limit is {MAIN_THREAD_TOTAL} \
+                 (about a second of frozen page)"
+            )
         })
     }
 }
@@ -335,7 +343,7 @@ fn build(params: &Params) -> Result<Built, SetupError> {
             return Err(SetupError::param("order", format!("{other:?} is not an order: leave it empty, or largest")))
         }
     }
-    let mut canonical = Map::new();
+    let mut canonical = BTreeMap::new();
     canonical.insert("bounds".to_string(), join(&primes.bounds));
     if let Some(c) = primes.chunk {
         canonical.insert("chunk".to_string(), c.to_string());

@@ -8,11 +8,14 @@
 
 use std::fmt;
 
-use super::json::{self, FromJson, Json};
-use super::mode::Mode;
-use super::record::{ResultDoc, RESULT_VERSION};
-use super::stats::{self, Measured, PlanStep};
-use super::zlib;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use miniz_oxide::inflate::TINFLStatus;
+use serde::Deserialize;
+
+use crate::core::mode::Mode;
+use crate::core::run::document::{ResultDoc, RESULT_VERSION};
+use crate::core::run::stats::{self, Measured, PlanStep};
 
 /// The framing of a link (the first byte after base64url decoding).
 pub const LINK_FORMAT: u8 = 1;
@@ -104,11 +107,21 @@ pub fn encode(doc: &ResultDoc) -> Link {
     Link { fragment: pack(&lean), tasks_left_out: true }
 }
 
+/// zlib's strongest level: links are made once and should be short.
+const LEVEL: u8 = 9;
+
 fn pack(doc: &ResultDoc) -> String {
-    let json = json::to_string(doc);
+    let json = serde_json::to_vec(doc).expect("the result document is plain data");
     let mut bytes = vec![LINK_FORMAT];
-    bytes.extend(zlib::compress(json.as_bytes()));
-    format!("{FRAGMENT_KEY}{}", super::base64::encode(&bytes))
+    bytes.extend(miniz_oxide::deflate::compress_to_vec_zlib(&json, LEVEL));
+    format!("{FRAGMENT_KEY}{}", URL_SAFE_NO_PAD.encode(&bytes))
+}
+
+/// The one field read before the rest: which format the document is in.
+#[derive(Deserialize)]
+struct Head {
+    #[serde(default)]
+    version: Option<u64>,
 }
 
 /// Reads a fragment (with or without `#`), upgrades an older document to
@@ -125,33 +138,27 @@ pub fn decode(fragment: &str) -> Result<ResultDoc, ShareError> {
     if fragment.len() > MAX_FRAGMENT_CHARS {
         return Err(ShareError::TooLong { chars: fragment.len() });
     }
-    let bytes = super::base64::decode(text).map_err(ShareError::NotBase64)?;
+    let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|e| ShareError::NotBase64(e.to_string()))?;
     let (&format, packed) = bytes.split_first().ok_or(ShareError::Empty)?;
     if format != LINK_FORMAT {
         return Err(ShareError::Format(format));
     }
-    let json = zlib::decompress(packed, MAX_JSON_BYTES).map_err(|e| match e {
-        zlib::Error::TooLarge => ShareError::TooLarge,
-        zlib::Error::Damaged(why) => ShareError::Damaged(why.into()),
+    let json = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(packed, MAX_JSON_BYTES).map_err(|e| match e
+        .status
+    {
+        TINFLStatus::HasMoreOutput => ShareError::TooLarge,
+        status => ShareError::Damaged(format!("{status:?}")),
     })?;
-    let not_json = |e: &dyn std::fmt::Display| ShareError::NotAResult(format!("not JSON: {e}"));
-    let json = std::str::from_utf8(&json).map_err(|e| not_json(&e))?;
-    let value = Json::parse(json).map_err(|e| not_json(&e))?;
-    let version = match &value {
-        Json::Obj(entries) => entries.iter().find(|(k, _)| k == "version").and_then(|(_, v)| match v {
-            Json::Int(n) => Some(*n),
-            _ => None,
-        }),
-        _ => None,
-    }
-    .unwrap_or(0);
+    let not_json = |e: serde_json::Error| ShareError::NotAResult(format!("not JSON: {e}"));
+    let head: Head = serde_json::from_slice(&json).map_err(not_json)?;
+    let version = head.version.ok_or_else(|| ShareError::NotAResult("no format version".into()))?;
     if version > u64::from(RESULT_VERSION) {
         return Err(ShareError::NewerResult(u32::try_from(version).unwrap_or(u32::MAX)));
     }
     if version == 0 {
         return Err(ShareError::NotAResult("no format version".into()));
     }
-    let doc = ResultDoc::from_json(value).map_err(ShareError::NotAResult)?;
+    let doc: ResultDoc = serde_json::from_slice(&json).map_err(|e| ShareError::NotAResult(e.to_string()))?;
     let doc = upgrade(doc);
     check(&doc)?;
     Ok(doc)
@@ -207,7 +214,7 @@ fn check(doc: &ResultDoc) -> Result<(), ShareError> {
     if times.chain(stat_times).any(|t| !(0.0..=1e9).contains(&t)) {
         return implausible("a time below 0 or above 11 days".into());
     }
-    if !(1..=crate::core::setup::MAX_WORKERS).contains(&doc.workers) {
+    if !(1..=crate::core::session::setup::MAX_WORKERS).contains(&doc.workers) {
         return implausible(format!("{} workers", doc.workers));
     }
     Ok(())
@@ -218,9 +225,10 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
-    use crate::core::map::Map;
-    use crate::core::record::{EnvInfo, PoolInfo, Responsiveness, RunRecord, TaskRecord};
-    use crate::core::stats::{fit_all, plan, summarise};
+    use crate::core::run::document::{EnvInfo, PoolInfo};
+    use crate::core::run::record::{Metric, Responsiveness, RunRecord, TaskRecord};
+    use crate::core::run::stats::{fit_all, plan, summarise};
+    use std::collections::BTreeMap;
 
     fn task(index: usize, worker: u32, start_ms: f64, end_ms: f64) -> TaskRecord {
         TaskRecord { index, label: format!("task {index}"), worker, start_ms, end_ms, result: "7".into(), error: None }
@@ -268,7 +276,7 @@ mod tests {
             checked_against: "known answers".into(),
             tasks,
             failures: 0,
-            metrics: Map::from([("message_ms".to_string(), 0.125)]),
+            metrics: BTreeMap::from([(Metric::MessageMs, 0.125)]),
             responsiveness: Some(Responsiveness { longest_gap_ms: 16.7, gaps_over_50ms: 0, sightings: 12 }),
         };
         doc_with(vec![
@@ -288,6 +296,30 @@ mod tests {
         assert_eq!(decode(&link.fragment).unwrap(), doc);
     }
 
+    /// Share links made by earlier pages (`tests/fixtures/links`): each
+    /// `<name>.link` must still open as `<name>.json`, the document the
+    /// page showed (without per-task records where the link left them
+    /// out), or for a format-1 link, the document it opens as.
+    #[test]
+    fn links_made_by_earlier_pages_still_open_with_the_same_numbers() {
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/links");
+        let mut links: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|e| e == "link"))
+            .collect();
+        links.sort();
+        assert!(links.len() >= 7, "the fixtures are there: {links:?}");
+        for link in links {
+            let fragment = std::fs::read_to_string(&link).unwrap();
+            let doc = decode(fragment.trim()).unwrap_or_else(|e| panic!("{}: {e}", link.display()));
+            let opened: serde_json::Value = serde_json::from_str(&doc.to_json()).unwrap();
+            let expected = std::fs::read_to_string(link.with_extension("json")).unwrap();
+            let shown: serde_json::Value = serde_json::from_str(&expected).unwrap();
+            assert_eq!(opened, shown, "{}", link.display());
+        }
+    }
+
     #[test]
     fn a_version_1_result_still_opens_with_statistics_rebuilt() {
         // As session 1 and 2 pages published it: no setup, no stats.
@@ -298,7 +330,7 @@ mod tests {
             {"mode":"pool","threads":2,"wall_ms":4.0,"result":"76127","correct":true,"checked_against":"known answers","tasks":[]}]}"#;
         let mut bytes = vec![LINK_FORMAT];
         bytes.extend(miniz_oxide::deflate::compress_to_vec_zlib(v1.as_bytes(), 6));
-        let doc = decode(&format!("result={}", crate::core::base64::encode(&bytes))).unwrap();
+        let doc = decode(&format!("result={}", URL_SAFE_NO_PAD.encode(&bytes))).unwrap();
         assert_eq!(doc.version, RESULT_VERSION);
         assert_eq!(doc.setup, "workload=primes&bounds=1000&workers=2&modes=sequential,pool&repeat=1&warmup=0");
         let pool = doc.stats_of(Mode::Pool).unwrap();
@@ -328,11 +360,11 @@ mod tests {
 
     /// A link whose JSON was edited, re-packed with a valid checksum.
     fn repacked(edit: impl FnOnce(&mut serde_json::Value)) -> Result<ResultDoc, ShareError> {
-        let mut value: serde_json::Value = serde_json::from_str(&json::to_string(&sample())).unwrap();
+        let mut value: serde_json::Value = serde_json::to_value(sample()).unwrap();
         edit(&mut value);
         let mut bytes = vec![LINK_FORMAT];
         bytes.extend(miniz_oxide::deflate::compress_to_vec_zlib(value.to_string().as_bytes(), 6));
-        decode(&format!("result={}", crate::core::base64::encode(&bytes)))
+        decode(&format!("result={}", URL_SAFE_NO_PAD.encode(&bytes)))
     }
 
     #[test]
@@ -344,10 +376,10 @@ mod tests {
         assert!(matches!(repacked(|v| v["version"] = "two".into()), Err(ShareError::NotAResult(_))));
         // A flipped bit in the compressed data fails zlib's checksum.
         let good = encode(&sample()).fragment;
-        let mut bytes = crate::core::base64::decode(&good[FRAGMENT_KEY.len()..]).unwrap();
+        let mut bytes = URL_SAFE_NO_PAD.decode(&good[FRAGMENT_KEY.len()..]).unwrap();
         let middle = bytes.len() / 2;
         bytes[middle] ^= 0x10;
-        let e = decode(&format!("result={}", crate::core::base64::encode(&bytes))).unwrap_err();
+        let e = decode(&format!("result={}", URL_SAFE_NO_PAD.encode(&bytes))).unwrap_err();
         assert!(matches!(e, ShareError::Damaged(_) | ShareError::NotAResult(_)), "{e:?}");
     }
 
@@ -355,7 +387,7 @@ mod tests {
     fn a_bomb_is_refused() {
         let mut bytes = vec![LINK_FORMAT];
         bytes.extend(miniz_oxide::deflate::compress_to_vec_zlib(&vec![b' '; MAX_JSON_BYTES + 1], 9));
-        let e = decode(&format!("result={}", crate::core::base64::encode(&bytes))).unwrap_err();
+        let e = decode(&format!("result={}", URL_SAFE_NO_PAD.encode(&bytes))).unwrap_err();
         assert_eq!(e, ShareError::TooLarge);
     }
 
@@ -388,6 +420,8 @@ mod tests {
             })
     }
 
+    const METRICS: [Metric; 4] = [Metric::MessageMs, Metric::Switches, Metric::UsPerItem, Metric::Yields];
+
     fn arb_run() -> impl Strategy<Value = RunRecord> {
         (
             proptest::sample::select(Mode::ALL.to_vec()),
@@ -396,7 +430,7 @@ mod tests {
             any::<String>(),
             any::<Option<bool>>(),
             proptest::collection::vec(arb_task(), 0..20),
-            proptest::collection::btree_map("[a-z_]{1,12}", -1e9f64..1e9, 0..4),
+            proptest::collection::btree_map(proptest::sample::select(METRICS.to_vec()), -1e9f64..1e9, 0..4),
             proptest::option::of((0.0f64..1e5, 0u32..1000, 0u32..100_000)),
         )
             .prop_map(|(mode, threads, wall_ms, result, correct, tasks, metrics, gaps)| RunRecord {
@@ -437,17 +471,17 @@ mod tests {
 
         #[test]
         fn any_bytes_are_refused_or_read_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..600)) {
-            let _ = decode(&format!("result={}", crate::core::base64::encode(&bytes)));
+            let _ = decode(&format!("result={}", URL_SAFE_NO_PAD.encode(&bytes)));
             let mut framed = vec![LINK_FORMAT];
             framed.extend(&bytes);
-            let _ = decode(&format!("result={}", crate::core::base64::encode(&framed)));
+            let _ = decode(&format!("result={}", URL_SAFE_NO_PAD.encode(&framed)));
         }
 
         #[test]
         fn any_compressed_json_is_refused_or_read_never_panics(json in "\\{.{0,200}\\}") {
             let mut framed = vec![LINK_FORMAT];
             framed.extend(miniz_oxide::deflate::compress_to_vec_zlib(json.as_bytes(), 6));
-            let _ = decode(&format!("result={}", crate::core::base64::encode(&framed)));
+            let _ = decode(&format!("result={}", URL_SAFE_NO_PAD.encode(&framed)));
         }
     }
 }
