@@ -2,7 +2,7 @@
 //! together (`asyncio.gather`). A future runs until it awaits; CPU-bound
 //! tasks never wait, so they run one after another.
 
-use super::{awaited_task, join_all, task_io, wait_ms, Executor, Host, LocalFuture, Run, RunContext};
+use super::{awaited_task, join_all, task_io, wait_ms, ExecError, Executor, Host, LocalFuture, Run, RunContext};
 
 pub struct Async;
 
@@ -11,7 +11,7 @@ impl Executor for Async {
         1
     }
 
-    fn run<'a>(&'a self, ctx: &'a RunContext, host: &'a dyn Host, t0: f64) -> LocalFuture<'a, Result<Run, String>> {
+    fn run<'a>(&'a self, ctx: &'a RunContext, host: &'a dyn Host, t0: f64) -> LocalFuture<'a, Result<Run, ExecError>> {
         Box::pin(async move {
             let tasks = (0..ctx.workload.task_count())
                 .map(|i| -> LocalFuture<'a, _> {

@@ -7,16 +7,18 @@ use std::future::poll_fn;
 use std::task::{Context, Poll};
 
 use crate::core::run::record::Metric;
+use crate::core::workload::io::IoError;
 
 use super::{
-    finish_task, record, sliced, step, task_io, task_result, wait_ms, Executor, Host, LocalFuture, Run, RunContext,
+    finish_task, record, sliced, step, task_io, task_result, wait_ms, ExecError, Executor, Host, LocalFuture, Run,
+    RunContext,
 };
 
 /// IO in flight, by task.
-type Pending = Vec<Option<LocalFuture<'static, Result<u64, String>>>>;
+type Pending = Vec<Option<LocalFuture<'static, Result<u64, IoError>>>>;
 
 /// Polls every IO in flight once; the finished ones, by task.
-fn poll_pending(pending: &mut Pending, cx: &mut Context<'_>) -> Vec<(usize, Result<u64, String>)> {
+fn poll_pending(pending: &mut Pending, cx: &mut Context<'_>) -> Vec<(usize, Result<u64, IoError>)> {
     let mut done = Vec::new();
     for (i, slot) in pending.iter_mut().enumerate() {
         if let Some(Poll::Ready(r)) = slot.as_mut().map(|f| f.as_mut().poll(cx)) {
@@ -37,7 +39,7 @@ impl Executor for Cooperative {
         1
     }
 
-    fn run<'a>(&'a self, ctx: &'a RunContext, host: &'a dyn Host, t0: f64) -> LocalFuture<'a, Result<Run, String>> {
+    fn run<'a>(&'a self, ctx: &'a RunContext, host: &'a dyn Host, t0: f64) -> LocalFuture<'a, Result<Run, ExecError>> {
         Box::pin(async move {
             // No main-thread limit here: the limits are for the main-thread
             // mode, which blocks the page. This mode gives the event loop a
@@ -130,7 +132,7 @@ impl Executor for Cooperative {
                 }
                 for (i, value) in done {
                     let start = started[i].expect("started before its IO");
-                    records[i] = Some(finish_task(ctx, i, 0, start, t0, value));
+                    records[i] = Some(finish_task(ctx, i, 0, start, t0, value.map_err(ExecError::Io)));
                 }
             }
             let mut run = Run::from(records.into_iter().map(|r| r.expect("every task finished")).collect::<Vec<_>>());

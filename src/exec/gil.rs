@@ -6,7 +6,7 @@ use rayon::prelude::*;
 
 use super::{
     block_for, blocking_value, finish_task, maybe_panic, record, sliced, stepped, task_io, task_result,
-    wait_for_others, wait_ms, Executor, Host, LocalFuture, Run, RunContext,
+    wait_for_others, wait_ms, ExecError, Executor, Host, LocalFuture, Run, RunContext,
 };
 use crate::core::run::gil::Gil;
 use crate::core::run::record::Metric;
@@ -18,7 +18,7 @@ impl Executor for GilPool {
         rayon::current_num_threads() as u32
     }
 
-    fn run<'a>(&'a self, ctx: &'a RunContext, _: &'a dyn Host, t0: f64) -> LocalFuture<'a, Result<Run, String>> {
+    fn run<'a>(&'a self, ctx: &'a RunContext, _: &'a dyn Host, t0: f64) -> LocalFuture<'a, Result<Run, ExecError>> {
         Box::pin(async move {
             let gil = Gil::new(ctx.switch_ms);
             let clock = &ctx.clock;

@@ -13,7 +13,7 @@
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use super::{one_task, Executor, Host, IsolatedReport, LocalFuture, Outcome, Run, RunContext};
+use super::{one_task, ExecError, Executor, Host, IsolatedReport, LocalFuture, Outcome, Run, RunContext};
 use crate::core::run::clock::Clock;
 use crate::core::run::record::{Metric, TaskRecord};
 use crate::core::run::stats::median;
@@ -28,7 +28,7 @@ impl Executor for Isolated {
         ctx.workers
     }
 
-    fn run<'a>(&'a self, ctx: &'a RunContext, host: &'a dyn Host, t0: f64) -> LocalFuture<'a, Result<Run, String>> {
+    fn run<'a>(&'a self, ctx: &'a RunContext, host: &'a dyn Host, t0: f64) -> LocalFuture<'a, Result<Run, ExecError>> {
         Box::pin(async move {
             let report = host.run_isolated(ctx, t0).await?;
             let mut run = Run::from(report.tasks);
@@ -239,7 +239,9 @@ impl Scheduler {
                 }
                 self.send_next(s, &mut out);
             }
-            FromWorker::Failed { error, .. } => return self.crashed(s, generation, error),
+            FromWorker::Failed { error, .. } | FromWorker::Panicked { error } => {
+                return self.crashed(s, generation, error)
+            }
             FromWorker::Ready { .. }
             | FromWorker::ModeDone { .. }
             | FromWorker::Finished { .. }
@@ -312,7 +314,7 @@ pub fn worker_setup(
     clock: Arc<dyn Clock + Send>,
     io: Arc<dyn BlockingIo>,
     cells: Option<Arc<dyn SharedCells>>,
-) -> Result<RunContext, String> {
+) -> Result<RunContext, ExecError> {
     let ctx = RunContext::build(&setup.workload, &setup.params, 1, 0.0, setup.panic_task, clock, io)?;
     let traits = ctx.workload.traits();
     if let (Some(uses), Some(cells)) = (traits.cells, cells) {

@@ -3,7 +3,7 @@
 //! limit, so the tab never locks for long. A panic there would kill the
 //! page itself, so the injected one is recorded as a failed task instead.
 
-use super::{blocking_value, finish_task, record, wait_ms, Executor, Host, LocalFuture, Run, RunContext};
+use super::{blocking_value, finish_task, record, wait_ms, ExecError, Executor, Host, LocalFuture, Run, RunContext};
 use crate::core::workload;
 
 pub struct MainThread;
@@ -13,10 +13,10 @@ impl Executor for MainThread {
         1
     }
 
-    fn run<'a>(&'a self, ctx: &'a RunContext, _: &'a dyn Host, t0: f64) -> LocalFuture<'a, Result<Run, String>> {
+    fn run<'a>(&'a self, ctx: &'a RunContext, _: &'a dyn Host, t0: f64) -> LocalFuture<'a, Result<Run, ExecError>> {
         Box::pin(async move {
             if let Some(why) = workload::main_thread_limit(&*ctx.workload) {
-                return Err(format!("not run on the main thread: {why}"));
+                return Err(ExecError::TooMuchForThePage(why));
             }
             let tasks = (0..ctx.workload.task_count())
                 .map(|i| {

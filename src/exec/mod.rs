@@ -28,14 +28,64 @@ use std::sync::Arc;
 use crate::core::mode::Mode;
 use crate::core::run::clock::Clock;
 use crate::core::run::record::{Metric, RunRecord, TaskRecord};
-use crate::core::workload::io::{BlockingIo, Io};
-use crate::core::workload::{self, Params, Reference, Workload};
+use crate::core::workload::io::{BlockingIo, Io, IoError};
+use crate::core::workload::{self, Params, Reference, SetupError, Workload};
 
 /// A boxed future that stays on its thread (browser futures are `!Send`).
 pub type LocalFuture<'a, T> = Pin<Box<dyn Future<Output = T> + 'a>>;
 
 /// A started thread's end: `Err` if it died.
-pub type Join = LocalFuture<'static, Result<(), String>>;
+pub type Join = LocalFuture<'static, Result<(), ExecError>>;
+
+/// Why a mode's run, or one of its tasks, failed. The page shows it in
+/// words (`Display`) and the result document keeps those words.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExecError {
+    /// No workload has this id.
+    UnknownWorkload(String),
+    /// The workload refused its parameters.
+    Setup(SetupError),
+    /// Thread per task would start more threads than it may.
+    TooManyThreads { tasks: usize, max: usize },
+    /// Too much for the page's own thread, which freezes while it runs.
+    TooMuchForThePage(String),
+    /// A task's IO failed or brought wrong bytes.
+    Io(IoError),
+    /// The browser (or the OS) could not start or keep a thread or a
+    /// worker, in its words.
+    Platform(String),
+}
+
+impl std::fmt::Display for ExecError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ExecError::UnknownWorkload(id) => write!(f, "unknown workload {id:?}"),
+            ExecError::Setup(e) => e.fmt(f),
+            ExecError::TooManyThreads { tasks, max } => write!(
+                f,
+                "{tasks} tasks would start {tasks} threads; thread per task is limited to {max}. \
+                 A thread per task does not scale: use the pool"
+            ),
+            ExecError::TooMuchForThePage(why) => write!(f, "not run on the main thread: {why}"),
+            ExecError::Io(e) => e.fmt(f),
+            ExecError::Platform(why) => f.write_str(why),
+        }
+    }
+}
+
+impl std::error::Error for ExecError {}
+
+impl From<IoError> for ExecError {
+    fn from(e: IoError) -> Self {
+        ExecError::Io(e)
+    }
+}
+
+impl From<SetupError> for ExecError {
+    fn from(e: SetupError) -> Self {
+        ExecError::Setup(e)
+    }
+}
 
 /// What the modes need from the place they run in.
 pub trait Host {
@@ -50,13 +100,13 @@ pub trait Host {
     ///
     /// # Errors
     /// The thread could not be started (or its join: it died).
-    fn spawn_thread(&self, job: Box<dyn FnOnce() + Send>) -> LocalFuture<'static, Result<Join, String>>;
+    fn spawn_thread(&self, job: Box<dyn FnOnce() + Send>) -> LocalFuture<'static, Result<Join, ExecError>>;
     /// Runs every task of `ctx` on `ctx.workers` isolated instances (own
     /// memory, tasks and results by message).
-    fn run_isolated(&self, ctx: &RunContext, t0: f64) -> LocalFuture<'static, Result<IsolatedReport, String>>;
+    fn run_isolated(&self, ctx: &RunContext, t0: f64) -> LocalFuture<'static, Result<IsolatedReport, ExecError>>;
     /// Performs `io` without blocking the thread; resolves to the bytes
     /// moved and checked.
-    fn io(&self, ctx: &RunContext, io: &Io) -> LocalFuture<'static, Result<u64, String>>;
+    fn io(&self, ctx: &RunContext, io: &Io) -> LocalFuture<'static, Result<u64, IoError>>;
 }
 
 /// Hears of each task as it finishes, on whatever thread ran it (the
@@ -124,9 +174,9 @@ impl RunContext {
         panic_task: Option<usize>,
         clock: Arc<dyn Clock + Send>,
         io: Arc<dyn BlockingIo>,
-    ) -> Result<RunContext, String> {
-        let spec = crate::core::workload::find(id).ok_or_else(|| format!("unknown workload {id:?}"))?;
-        let (work, _) = (spec.build)(params).map_err(|e| e.to_string())?;
+    ) -> Result<RunContext, ExecError> {
+        let spec = crate::core::workload::find(id).ok_or_else(|| ExecError::UnknownWorkload(id.to_string()))?;
+        let (work, _) = (spec.build)(params)?;
         Ok(RunContext {
             workload_id: id.to_string(),
             params: params.clone(),
@@ -140,24 +190,6 @@ impl RunContext {
         })
     }
 
-    /// A fresh copy: the workload built again from the same parameters
-    /// (what an isolated worker does), same clock, IO and progress.
-    ///
-    /// # Errors
-    /// As [`RunContext::build`].
-    pub fn copy(&self) -> Result<RunContext, String> {
-        let copy = RunContext::build(
-            &self.workload_id,
-            &self.params,
-            self.workers,
-            self.switch_ms,
-            self.panic_task,
-            self.clock.clone(),
-            self.io.clone(),
-        )?;
-        Ok(copy.with_progress(self.progress.clone()))
-    }
-
     /// The same context, reporting finished tasks to `progress`.
     pub fn with_progress(self, progress: Arc<dyn TaskProgress>) -> RunContext {
         RunContext { progress, ..self }
@@ -169,7 +201,7 @@ pub trait Executor {
     /// Threads that may run tasks.
     fn threads(&self, ctx: &RunContext) -> u32;
     /// Runs every task; outcomes in task order, times relative to `t0`.
-    fn run<'a>(&'a self, ctx: &'a RunContext, host: &'a dyn Host, t0: f64) -> LocalFuture<'a, Result<Run, String>>;
+    fn run<'a>(&'a self, ctx: &'a RunContext, host: &'a dyn Host, t0: f64) -> LocalFuture<'a, Result<Run, ExecError>>;
 }
 
 /// What an executor returns: its tasks and its own figures.
@@ -330,7 +362,7 @@ pub async fn awaited_task(ctx: &RunContext, host: &dyn Host, index: usize, worke
     }
     maybe_panic(ctx, index);
     let value = match task_io(ctx, index) {
-        Some(io) => host.io(ctx, &io).await,
+        Some(io) => host.io(ctx, &io).await.map_err(ExecError::Io),
         None => loop {
             if let Some(value) = step(ctx, index) {
                 break Ok(value);
@@ -356,9 +388,9 @@ pub async fn one_task(ctx: &RunContext, host: &dyn Host, index: usize, worker: u
 
 /// Task `index`'s value on a thread that may block: its IO's, if it has
 /// one, else its work's.
-fn blocking_value(ctx: &RunContext, index: usize) -> Result<u64, String> {
+fn blocking_value(ctx: &RunContext, index: usize) -> Result<u64, ExecError> {
     match task_io(ctx, index) {
-        Some(io) => ctx.io.perform(&io),
+        Some(io) => Ok(ctx.io.perform(&io)?),
         None => Ok(stepped(ctx, index, wait_for_others)),
     }
 }
@@ -390,7 +422,7 @@ fn finish_task(
     worker: u32,
     start: f64,
     t0: f64,
-    value: Result<u64, String>,
+    value: Result<u64, ExecError>,
 ) -> Outcome {
     let mut rec = record(ctx, index, worker, start, t0);
     match value {
@@ -399,7 +431,7 @@ fn finish_task(
             (Some(value), rec)
         }
         Err(error) => {
-            rec.error = Some(error);
+            rec.error = Some(error.to_string());
             (None, rec)
         }
     }

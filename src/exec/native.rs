@@ -3,33 +3,22 @@
 //! copy of the workload and channels for "isolated workers", and a no-op
 //! event loop. [`block_on`] drives the executors' futures.
 
-use std::future::Future;
 use std::path::PathBuf;
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
-use std::task::{Context, Poll, Waker};
+use std::task::Poll;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::isolated::{worker_setup, worker_task, Scheduler};
-use super::{Host, IsolatedReport, Join, LocalFuture, RunContext};
+use super::{ExecError, Host, IsolatedReport, Join, LocalFuture, RunContext};
 use crate::core::session::protocol::{FromWorker, ToWorker};
-use crate::core::workload::io::{check_download, check_file_chunk, file_bytes, BlockingIo, Io, FILE_CHUNK};
+use crate::core::workload::io::{check_download, check_file_chunk, file_bytes, BlockingIo, Io, IoError, FILE_CHUNK};
 use crate::core::workload::{LocalCells, SharedCells};
 
-/// Drives a future to completion on this thread. Native futures here are
-/// ready, or made ready by another thread or the clock, so polling in a
-/// loop is enough.
-pub fn block_on<T>(future: impl Future<Output = T>) -> T {
-    let mut future = std::pin::pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(v) = future.as_mut().poll(&mut cx) {
-            return v;
-        }
-        std::thread::yield_now();
-    }
-}
+/// Drives a future to completion on this thread (`futures`' executor):
+/// native futures here are made ready by another thread or the clock.
+pub use futures::executor::block_on;
 
 /// Native threads for the modes' threads and workers. Isolated workers
 /// are threads too, each with its own copy of the workload, driven by the
@@ -60,7 +49,7 @@ impl Host for NativeHost {
         }))
     }
 
-    fn spawn_thread(&self, job: Box<dyn FnOnce() + Send>) -> LocalFuture<'static, Result<Join, String>> {
+    fn spawn_thread(&self, job: Box<dyn FnOnce() + Send>) -> LocalFuture<'static, Result<Join, ExecError>> {
         // A native thread runs as soon as it is spawned.
         let handle = std::thread::spawn(job);
         let join: Join = Box::pin(std::future::poll_fn(move |cx| {
@@ -74,7 +63,7 @@ impl Host for NativeHost {
         Box::pin(std::future::ready(Ok(join)))
     }
 
-    fn run_isolated(&self, ctx: &RunContext, t0: f64) -> LocalFuture<'static, Result<IsolatedReport, String>> {
+    fn run_isolated(&self, ctx: &RunContext, t0: f64) -> LocalFuture<'static, Result<IsolatedReport, ExecError>> {
         let (ctx, stagger) = (ctx.clone(), Duration::from_millis(self.stagger_ms));
         Box::pin(async move {
             let mut scheduler = Scheduler::new(&ctx, t0);
@@ -99,7 +88,8 @@ impl Host for NativeHost {
             let mut workers: Vec<_> = (0..scheduler.slots()).map(|s| start(s, 0)).collect();
             let mut ended = Vec::new();
             while !scheduler.is_done() {
-                let (slot, generation, event) = inbox.recv().map_err(|_| "every worker is gone".to_string())?;
+                let (slot, generation, event) =
+                    inbox.recv().map_err(|_| ExecError::Platform("every worker is gone".into()))?;
                 let out = match event {
                     Event::Message(message) => scheduler.message(slot, generation, message),
                     Event::Crashed(why) => scheduler.crashed(slot, generation, why),
@@ -120,7 +110,7 @@ impl Host for NativeHost {
         })
     }
 
-    fn io(&self, ctx: &RunContext, io: &Io) -> LocalFuture<'static, Result<u64, String>> {
+    fn io(&self, ctx: &RunContext, io: &Io) -> LocalFuture<'static, Result<u64, IoError>> {
         Box::pin(std::future::ready(ctx.io.perform(io)))
     }
 }
@@ -165,7 +155,9 @@ impl Worker {
                     let (clock, io) = (self.ctx.clock.clone(), self.ctx.io.clone());
                     match worker_setup(&setup, clock, io, self.cells.clone()) {
                         Ok(ctx) => copy = Some((ctx, setup.slot, setup.t0)),
-                        Err(error) => self.send(Event::Message(FromWorker::Failed { id: None, error })),
+                        Err(error) => {
+                            self.send(Event::Message(FromWorker::Failed { id: None, error: error.to_string() }))
+                        }
                     }
                 }
                 ToWorker::Task { index } => {
@@ -226,15 +218,15 @@ impl Host for WorkerHost<'_> {
         NativeHost::default().sleep(ms)
     }
 
-    fn spawn_thread(&self, job: Box<dyn FnOnce() + Send>) -> LocalFuture<'static, Result<Join, String>> {
+    fn spawn_thread(&self, job: Box<dyn FnOnce() + Send>) -> LocalFuture<'static, Result<Join, ExecError>> {
         NativeHost::default().spawn_thread(job)
     }
 
-    fn run_isolated(&self, ctx: &RunContext, t0: f64) -> LocalFuture<'static, Result<IsolatedReport, String>> {
+    fn run_isolated(&self, ctx: &RunContext, t0: f64) -> LocalFuture<'static, Result<IsolatedReport, ExecError>> {
         NativeHost::default().run_isolated(ctx, t0)
     }
 
-    fn io(&self, ctx: &RunContext, io: &Io) -> LocalFuture<'static, Result<u64, String>> {
+    fn io(&self, ctx: &RunContext, io: &Io) -> LocalFuture<'static, Result<u64, IoError>> {
         NativeHost::default().io(ctx, io)
     }
 }
@@ -248,8 +240,8 @@ pub struct DirIo {
 }
 
 impl BlockingIo for DirIo {
-    fn perform(&self, io: &Io) -> Result<u64, String> {
-        let err = |e: std::io::Error| e.to_string();
+    fn perform(&self, io: &Io) -> Result<u64, IoError> {
+        let err = |e: std::io::Error| IoError::Refused(e.to_string());
         match io {
             Io::Fetch { path, bytes } => {
                 let body = std::fs::read(self.root.join(path)).map_err(err)?;
@@ -264,7 +256,7 @@ impl BlockingIo for DirIo {
                     std::fs::copy(&src, &dst).map_err(err)?;
                     let copy = std::fs::read(&dst).map_err(err)?;
                     if copy.len() as u64 != *bytes {
-                        return Err(format!("the copy has {} bytes, expected {bytes}", copy.len()));
+                        return Err(IoError::WrongLength { got: copy.len() as u64, expected: *bytes });
                     }
                     for (k, chunk) in copy.chunks(FILE_CHUNK).enumerate() {
                         check_file_chunk(*seed, (k * FILE_CHUNK) as u64, chunk)?;

@@ -5,7 +5,7 @@
 
 use rayon::prelude::*;
 
-use super::{timed_task, Executor, Host, LocalFuture, Run, RunContext};
+use super::{timed_task, ExecError, Executor, Host, LocalFuture, Run, RunContext};
 
 /// Runs on the current rayon pool (the global one unless the caller
 /// `install`s another). It blocks the calling thread: never the page's.
@@ -16,7 +16,7 @@ impl Executor for Pool {
         rayon::current_num_threads() as u32
     }
 
-    fn run<'a>(&'a self, ctx: &'a RunContext, _: &'a dyn Host, t0: f64) -> LocalFuture<'a, Result<Run, String>> {
+    fn run<'a>(&'a self, ctx: &'a RunContext, _: &'a dyn Host, t0: f64) -> LocalFuture<'a, Result<Run, ExecError>> {
         Box::pin(async move {
             let tasks: Vec<_> = (0..ctx.workload.task_count())
                 .into_par_iter()

@@ -2,7 +2,7 @@
 //! compute worker's), the baseline. One task at a time, its waits and IO
 //! included (IO that only has promises is awaited, nothing else runs).
 
-use super::{one_task, Executor, Host, LocalFuture, Run, RunContext};
+use super::{one_task, ExecError, Executor, Host, LocalFuture, Run, RunContext};
 
 pub struct Sequential;
 
@@ -11,7 +11,7 @@ impl Executor for Sequential {
         1
     }
 
-    fn run<'a>(&'a self, ctx: &'a RunContext, host: &'a dyn Host, t0: f64) -> LocalFuture<'a, Result<Run, String>> {
+    fn run<'a>(&'a self, ctx: &'a RunContext, host: &'a dyn Host, t0: f64) -> LocalFuture<'a, Result<Run, ExecError>> {
         Box::pin(async move {
             let mut tasks = Vec::with_capacity(ctx.workload.task_count());
             for i in 0..ctx.workload.task_count() {

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use crate::core::run::record::Metric;
 
-use super::{join_all, record, timed_task, Executor, Host, Join, LocalFuture, Outcome, Run, RunContext};
+use super::{join_all, record, timed_task, ExecError, Executor, Host, Join, LocalFuture, Outcome, Run, RunContext};
 
 pub struct ThreadPerTask;
 
@@ -24,14 +24,11 @@ impl Executor for ThreadPerTask {
         ctx.workload.task_count() as u32
     }
 
-    fn run<'a>(&'a self, ctx: &'a RunContext, host: &'a dyn Host, t0: f64) -> LocalFuture<'a, Result<Run, String>> {
+    fn run<'a>(&'a self, ctx: &'a RunContext, host: &'a dyn Host, t0: f64) -> LocalFuture<'a, Result<Run, ExecError>> {
         Box::pin(async move {
             let n = ctx.workload.task_count();
             if n > MAX_THREADS {
-                return Err(format!(
-                    "{n} tasks would start {n} threads; thread per task is limited to {MAX_THREADS}. \
-                     A thread per task does not scale: use the pool"
-                ));
+                return Err(ExecError::TooManyThreads { tasks: n, max: MAX_THREADS });
             }
             let slots: Vec<Slot> = (0..n).map(|_| Arc::new(Mutex::new(None))).collect();
             let mut requested = Vec::with_capacity(n);
@@ -61,7 +58,8 @@ impl Executor for ThreadPerTask {
                     }
                     (None, result) => {
                         let mut rec = record(ctx, i, i as u32, requested[i], t0);
-                        rec.error = Some(result.err().unwrap_or_else(|| "the thread ended without a result".into()));
+                        let why = result.err().map_or("the thread ended without a result".into(), |e| e.to_string());
+                        rec.error = Some(why);
                         (None, rec)
                     }
                 })

@@ -23,7 +23,7 @@ use crate::core::mode::Mode;
 use crate::core::run::clock::Clock;
 use crate::core::session::protocol::{decode, encode, FromWorker, RunRequest, TaskSetup, ToWorker};
 use crate::core::workload::{Params, SharedCells};
-use crate::exec::{self, RunContext};
+use crate::exec::{self, ExecError, RunContext};
 
 /// Name of the channel on which any thread of the compute worker reports
 /// a panic to the page: a panicking pool thread cannot reach its parent,
@@ -99,10 +99,11 @@ pub fn register() {
             .unwrap_or_default();
         let text = format!("panic: {what}{place}");
         web_sys::console::error_1(&text.clone().into());
-        post(&FromWorker::Failed { id: None, error: text.clone() });
+        let report = FromWorker::Panicked { error: text };
+        post(&report);
         if !CONTAINED.with(Cell::get) {
             if let Ok(channel) = web_sys::BroadcastChannel::new(CRASH_CHANNEL) {
-                let _ = channel.post_message(&JsValue::from_str(&text));
+                let _ = channel.post_message(&JsValue::from_str(&encode(&report)));
                 channel.close();
             }
         }
@@ -138,7 +139,7 @@ pub fn register() {
                     super::cells::adopted().then(|| -> Arc<dyn SharedCells> { Arc::new(super::cells::JsCells) });
                 match exec::isolated::worker_setup(&setup, Arc::new(SharedClock), Arc::new(BrowserIo), cells) {
                     Ok(ctx) => SETUP.with(|s| *s.borrow_mut() = Some(Rc::new((ctx, setup)))),
-                    Err(error) => post(&FromWorker::Failed { id: None, error }),
+                    Err(error) => post(&FromWorker::Failed { id: None, error: error.to_string() }),
                 }
             }
             Ok(ToWorker::Task { index }) => match SETUP.with(|s| s.borrow().clone()) {
@@ -155,7 +156,7 @@ pub fn register() {
                 }
                 None => post(&FromWorker::Failed { id: None, error: "a task came before its setup".into() }),
             },
-            Err(error) => post(&FromWorker::Failed { id: None, error }),
+            Err(error) => post(&FromWorker::Failed { id: None, error: error.to_string() }),
         }
     });
     scope().set_onmessage(Some(handler.as_ref().unchecked_ref()));
@@ -191,7 +192,7 @@ fn context(
     workers: u32,
     switch_ms: f64,
     panic_task: Option<usize>,
-) -> Result<RunContext, String> {
+) -> Result<RunContext, ExecError> {
     RunContext::build(id, params, workers, switch_ms, panic_task, Arc::new(SharedClock), Arc::new(BrowserIo))
 }
 
@@ -200,7 +201,7 @@ async fn run(request: RunRequest) {
     let ctx = match context(&request.workload, &request.params, request.workers, request.switch_ms, request.panic_task)
     {
         Ok(ctx) => ctx.with_progress(Arc::new(super::progress::Reporter::new(request.id, request.step))),
-        Err(error) => return post(&FromWorker::Failed { id: Some(request.id), error }),
+        Err(error) => return post(&FromWorker::Failed { id: Some(request.id), error: error.to_string() }),
     };
     let reference = ctx.workload.reference();
     let mut baseline = request.baseline.clone();

@@ -5,8 +5,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::compute::js_error_text;
-use crate::core::workload::io::Io;
-use crate::exec::{Host, IsolatedReport, Join, LocalFuture, RunContext};
+use crate::core::workload::io::{Io, IoError};
+use crate::exec::{ExecError, Host, IsolatedReport, Join, LocalFuture, RunContext};
 
 #[wasm_bindgen(module = "/src/platform/host.js")]
 extern "C" {
@@ -39,26 +39,27 @@ impl Host for BrowserHost {
         Box::pin(super::timer::sleep(ms))
     }
 
-    fn spawn_thread(&self, job: Box<dyn FnOnce() + Send>) -> LocalFuture<'static, Result<Join, String>> {
+    fn spawn_thread(&self, job: Box<dyn FnOnce() + Send>) -> LocalFuture<'static, Result<Join, ExecError>> {
         // Leaks the job if the thread never starts: a few bytes, once.
         let ptr = Box::into_raw(Box::new(job)) as u32;
         let started = spawn_thread(super::compute::glue_url(), wasm_bindgen::module(), wasm_bindgen::memory(), ptr);
         Box::pin(async move {
             // Resolves with [the promise of its end] (a bare promise would be flattened).
-            let end = JsFuture::from(started).await.map_err(|e| js_error_text(&e))?;
+            let end = JsFuture::from(started).await.map_err(|e| ExecError::Platform(js_error_text(&e)))?;
             let end: js_sys::Promise = js_sys::Array::from(&end).get(0).unchecked_into();
-            let join: Join =
-                Box::pin(async move { JsFuture::from(end).await.map(|_| ()).map_err(|e| js_error_text(&e)) });
+            let join: Join = Box::pin(async move {
+                JsFuture::from(end).await.map(|_| ()).map_err(|e| ExecError::Platform(js_error_text(&e)))
+            });
             Ok(join)
         })
     }
 
-    fn run_isolated(&self, ctx: &RunContext, t0: f64) -> LocalFuture<'static, Result<IsolatedReport, String>> {
+    fn run_isolated(&self, ctx: &RunContext, t0: f64) -> LocalFuture<'static, Result<IsolatedReport, ExecError>> {
         let ctx = ctx.clone();
         Box::pin(async move { super::isolated::run(&ctx, t0).await })
     }
 
-    fn io(&self, _: &RunContext, io: &Io) -> LocalFuture<'static, Result<u64, String>> {
+    fn io(&self, _: &RunContext, io: &Io) -> LocalFuture<'static, Result<u64, IoError>> {
         Box::pin(super::io::perform(io.clone()))
     }
 }

@@ -11,7 +11,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use super::compute::js_error_text;
 use crate::core::workload::io::{
-    check_download, check_fetched, check_file_chunk, file_bytes, BlockingIo, Io, FILE_CHUNK,
+    check_download, check_fetched, check_file_chunk, file_bytes, BlockingIo, Io, IoError, FILE_CHUNK,
 };
 
 #[wasm_bindgen(module = "/src/platform/io.js")]
@@ -54,33 +54,33 @@ fn url_for(path: &str) -> String {
 pub struct BrowserIo;
 
 impl BlockingIo for BrowserIo {
-    fn perform(&self, io: &Io) -> Result<u64, String> {
+    fn perform(&self, io: &Io) -> Result<u64, IoError> {
         match io {
             Io::Fetch { path, bytes } => {
-                let text = get_sync(&url_for(path)).map_err(|e| js_error_text(&e))?;
+                let text = get_sync(&url_for(path)).map_err(|e| IoError::Refused(js_error_text(&e)))?;
                 // x-user-defined maps byte b ≥ 0x80 to U+F700 + b.
                 check_download(text.chars().map(|c| c as u32 as u8), *bytes)
             }
-            Io::Files { .. } => Err("the private file system has no blocking calls on this thread".into()),
+            Io::Files { .. } => Err(IoError::CannotBlock("the private file system")),
         }
     }
 }
 
-async fn wait(promise: js_sys::Promise) -> Result<JsValue, String> {
-    JsFuture::from(promise).await.map_err(|e| js_error_text(&e))
+async fn wait(promise: js_sys::Promise) -> Result<JsValue, IoError> {
+    JsFuture::from(promise).await.map_err(|e| IoError::Refused(js_error_text(&e)))
 }
 
 /// Performs `io` on this thread's event loop.
 ///
 /// # Errors
 /// The IO failed or its bytes are wrong.
-pub async fn perform(io: Io) -> Result<u64, String> {
+pub async fn perform(io: Io) -> Result<u64, IoError> {
     match io {
         Io::Fetch { path, bytes } => {
             let body: js_sys::Uint8Array = wait(get(&url_for(&path))).await?.unchecked_into();
             let len = body.length() as u64;
             if len != bytes {
-                return Err(format!("got {len} bytes, expected {bytes}"));
+                return Err(IoError::WrongLength { got: len, expected: bytes });
             }
             // Checked a chunk at a time: a few MiB in wasm memory at most.
             let mut offset = 0u64;
@@ -96,18 +96,20 @@ pub async fn perform(io: Io) -> Result<u64, String> {
 }
 
 /// `shutil.copy` in the private file system: write, copy, check, delete.
-async fn copy_file(name: &str, bytes: u64, seed: u64) -> Result<u64, String> {
+async fn copy_file(name: &str, bytes: u64, seed: u64) -> Result<u64, IoError> {
     if !opfs_available() {
-        return Err("this browser has no private file system (OPFS): navigator.storage.getDirectory is missing".into());
+        return Err(IoError::Refused(
+            "this browser has no private file system (OPFS): navigator.storage.getDirectory is missing".into(),
+        ));
     }
     let free = wait(opfs_free()).await?.as_f64().unwrap_or(0.0);
     if free < 2.0 * bytes as f64 {
-        return Err(format!(
+        return Err(IoError::Refused(format!(
             "a {} MiB file and its copy need {} MiB; the browser grants {:.0} MiB more to this page",
             bytes >> 20,
             bytes >> 19,
             free / 1_048_576.0
-        ));
+        )));
     }
     // Unique names: other tabs of the page share this file system.
     let nonce = (js_sys::Math::random() * 1e12) as u64;
@@ -119,7 +121,7 @@ async fn copy_file(name: &str, bytes: u64, seed: u64) -> Result<u64, String> {
     result
 }
 
-async fn write_copy_check(src: &str, dst: &str, bytes: u64, seed: u64) -> Result<u64, String> {
+async fn write_copy_check(src: &str, dst: &str, bytes: u64, seed: u64) -> Result<u64, IoError> {
     let out = wait(opfs_create(src)).await?;
     let mut buf = vec![0u8; FILE_CHUNK];
     let mut offset = 0u64;
@@ -139,7 +141,7 @@ async fn write_copy_check(src: &str, dst: &str, bytes: u64, seed: u64) -> Result
     let copy = wait(opfs_file(dst)).await?;
     let size = copy.unchecked_ref::<web_sys::Blob>().size();
     if size != bytes as f64 {
-        return Err(format!("the copy has {size} bytes, expected {bytes}"));
+        return Err(IoError::WrongLength { got: size as u64, expected: bytes });
     }
     let mut offset = 0u64;
     while offset < bytes {

@@ -19,7 +19,7 @@ use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use crate::core::session::protocol::{decode, encode, FromWorker, ToWorker};
 use crate::exec::isolated::{Outbox, Scheduler};
-use crate::exec::{IsolatedReport, RunContext};
+use crate::exec::{ExecError, IsolatedReport, RunContext};
 
 type Handlers = (Closure<dyn FnMut(MessageEvent)>, Closure<dyn FnMut(ErrorEvent)>);
 
@@ -93,7 +93,7 @@ impl Shared {
 /// A worker for `slot`: an idle one from the last run if there is one
 /// (then it is ready at once), else a new one, which says `Loaded` when it
 /// listens.
-fn start(slot: usize, generation: u32, shared: &Rc<RefCell<Shared>>) -> Result<(Slot, bool), String> {
+fn start(slot: usize, generation: u32, shared: &Rc<RefCell<Shared>>) -> Result<(Slot, bool), ExecError> {
     let spare = SPARE.with(|spare| spare.borrow_mut().pop());
     let reused = spare.is_some();
     let worker = match spare {
@@ -102,8 +102,8 @@ fn start(slot: usize, generation: u32, shared: &Rc<RefCell<Shared>>) -> Result<(
             let options = WorkerOptions::new();
             options.set_type(WorkerType::Module);
             // Resolved against the compute worker's own script, compute.js.
-            let worker =
-                Worker::new_with_options("./compute.js", &options).map_err(|e| super::compute::js_error_text(&e))?;
+            let worker = Worker::new_with_options("./compute.js", &options)
+                .map_err(|e| ExecError::Platform(super::compute::js_error_text(&e)))?;
             let _ = worker.post_message(&super::compute::boot_message());
             worker
         }
@@ -115,7 +115,7 @@ fn start(slot: usize, generation: u32, shared: &Rc<RefCell<Shared>>) -> Result<(
             let mut sh = shared.borrow_mut();
             let out = match decode::<FromWorker>(&text) {
                 Ok(message) => sh.scheduler.message(slot, generation, message),
-                Err(error) => sh.scheduler.crashed(slot, generation, error),
+                Err(error) => sh.scheduler.crashed(slot, generation, error.to_string()),
             };
             sh.post(out);
             sh.wake();
@@ -140,7 +140,7 @@ fn start(slot: usize, generation: u32, shared: &Rc<RefCell<Shared>>) -> Result<(
 }
 
 /// Puts a worker in `slot` and, if it was reused, starts its tasks.
-fn place(slot: usize, generation: u32, shared: &Rc<RefCell<Shared>>) -> Result<Slot, String> {
+fn place(slot: usize, generation: u32, shared: &Rc<RefCell<Shared>>) -> Result<Slot, ExecError> {
     let (placed, reused) = start(slot, generation, shared)?;
     let mut sh = shared.borrow_mut();
     sh.workers[slot] = Some(placed.worker.clone());
@@ -152,7 +152,7 @@ fn place(slot: usize, generation: u32, shared: &Rc<RefCell<Shared>>) -> Result<S
 }
 
 /// Runs every task of `ctx` on `ctx.workers` isolated workers.
-pub async fn run(ctx: &RunContext, t0: f64) -> Result<IsolatedReport, String> {
+pub async fn run(ctx: &RunContext, t0: f64) -> Result<IsolatedReport, ExecError> {
     // Memory shared on purpose: every worker gets the buffer before its setup.
     let cells = ctx.workload.traits().cells.map(|uses| {
         let buffer = super::cells::create(uses.cell_count());
@@ -191,6 +191,7 @@ pub async fn run(ctx: &RunContext, t0: f64) -> Result<IsolatedReport, String> {
     }
     drop(slots);
     // The handlers held only weak references, gone with their slots.
-    let shared = Rc::try_unwrap(shared).map_err(|_| "a worker's handler outlived its run".to_string())?;
+    let shared =
+        Rc::try_unwrap(shared).map_err(|_| ExecError::Platform("a worker's handler outlived its run".into()))?;
     Ok(shared.into_inner().scheduler.report())
 }

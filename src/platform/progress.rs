@@ -9,9 +9,10 @@ use web_sys::BroadcastChannel;
 
 use super::clock::SharedClock;
 use crate::core::run::clock::Clock;
+use crate::core::session::protocol::{encode, ProgressReport};
 use crate::exec::TaskProgress;
 
-/// Name of the channel; messages are `"<run id> <step> <tasks done>"`.
+/// Name of the channel; messages are [`ProgressReport`]s.
 pub const PROGRESS_CHANNEL: &str = "spindle-progress";
 
 /// At most one report per this many ms: the page shows the latest count
@@ -46,19 +47,12 @@ impl TaskProgress for Reporter {
         if now - f64::from_bits(last) >= EVERY_MS
             && self.last_ms.compare_exchange(last, now.to_bits(), Ordering::Relaxed, Ordering::Relaxed).is_ok()
         {
-            let text = format!("{} {} {done}", self.id, self.step);
+            let report = encode(&ProgressReport { id: self.id, step: self.step, done });
             CHANNEL.with(|c| {
                 if let Some(channel) = c {
-                    let _ = channel.post_message(&JsValue::from_str(&text));
+                    let _ = channel.post_message(&JsValue::from_str(&report));
                 }
             });
         }
     }
-}
-
-/// Reads a report: (run id, step, tasks done).
-pub fn parse(text: &str) -> Option<(u64, usize, usize)> {
-    let mut parts = text.split(' ');
-    let report = (parts.next()?.parse().ok()?, parts.next()?.parse().ok()?, parts.next()?.parse().ok()?);
-    parts.next().is_none().then_some(report)
 }

@@ -14,7 +14,7 @@ use super::compute::{js_error_text, CRASH_CHANNEL};
 use crate::core::run::clock::Clock;
 use crate::core::run::document::PoolInfo;
 use crate::core::run::record::RunRecord;
-use crate::core::session::protocol::{decode, encode, FromWorker, RunRequest, ToWorker};
+use crate::core::session::protocol::{decode, encode, FromWorker, ProgressReport, RunRequest, ToWorker};
 use crate::core::workload::{Params, Picture};
 
 /// The module worker script, copied from `www/` into the build: sent the
@@ -44,9 +44,6 @@ pub enum ClientEvent {
     Picture(Picture),
 }
 
-/// Tasks done so far in step `step` of run `id`: (id, step, done).
-pub type TaskCount = (u64, usize, usize);
-
 type Handlers = (Closure<dyn FnMut(MessageEvent)>, Closure<dyn FnMut(ErrorEvent)>);
 type CrashListener = (BroadcastChannel, Closure<dyn FnMut(MessageEvent)>);
 
@@ -66,7 +63,7 @@ struct Inner {
     _crashes: Option<CrashListener>,
     _progress: Option<CrashListener>,
     /// The latest task count reported, until the page takes it.
-    count: Option<TaskCount>,
+    count: Option<ProgressReport>,
 }
 
 /// Handle to the compute worker; cheap to clone.
@@ -111,7 +108,7 @@ impl ComputeClient {
         let Ok(channel) = BroadcastChannel::new(super::progress::PROGRESS_CHANNEL) else { return };
         let weak = Rc::downgrade(&self.inner);
         let listener = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            let count = event.data().as_string().as_deref().and_then(super::progress::parse);
+            let count = event.data().as_string().and_then(|text| decode::<ProgressReport>(&text).ok());
             if let (Some(count), Some(inner)) = (count, weak.upgrade()) {
                 inner.borrow_mut().count = Some(count);
             }
@@ -121,7 +118,7 @@ impl ComputeClient {
     }
 
     /// The latest task count reported since the last call, if any.
-    pub fn take_count(&self) -> Option<TaskCount> {
+    pub fn take_count(&self) -> Option<ProgressReport> {
         self.inner.borrow_mut().count.take()
     }
 
@@ -151,7 +148,12 @@ impl ComputeClient {
         let (weak, on_event) = (Rc::downgrade(&self.inner), self.on_event.clone());
         let listener = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
             if let Some(client) = ComputeClient::upgrade(&weak, &on_event) {
-                client.crashed(event.data().as_string().unwrap_or_else(|| "a worker thread crashed".into()));
+                let report = event.data().as_string().and_then(|text| decode::<FromWorker>(&text).ok());
+                let error = match report {
+                    Some(FromWorker::Panicked { error }) => error,
+                    _ => "a worker thread crashed".into(),
+                };
+                client.crashed(error);
             }
         });
         channel.set_onmessage(Some(listener.as_ref().unchecked_ref()));
@@ -275,7 +277,7 @@ impl ComputeClient {
     fn receive(&self, text: &str) {
         let message = match decode::<FromWorker>(text) {
             Ok(m) => m,
-            Err(error) => return (self.on_event)(ClientEvent::RunFailed { id: None, error }),
+            Err(error) => return (self.on_event)(ClientEvent::RunFailed { id: None, error: error.to_string() }),
         };
         let event = match message {
             FromWorker::Loaded => {
@@ -300,7 +302,7 @@ impl ComputeClient {
             FromWorker::Finished { .. } => return,
             // A panic's own report; the crash itself follows (broadcast or
             // error event) and restarts the worker.
-            FromWorker::Failed { id: None, error } if error.starts_with("panic") => return,
+            FromWorker::Panicked { .. } => return,
             FromWorker::Failed { id, error } => ClientEvent::RunFailed { id, error },
             // Only isolated workers send these, to the compute worker.
             FromWorker::TaskDone { .. } | FromWorker::Put { .. } => return,

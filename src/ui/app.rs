@@ -16,8 +16,8 @@ use super::state::{Action, PoolStatus, RunStatus, State, Step};
 use crate::core::mode::{Mode, Place};
 use crate::core::run::clock::Clock;
 use crate::core::run::record::RunRecord;
-use crate::core::session::protocol::RunRequest;
-use crate::exec::{self, RunContext};
+use crate::core::session::protocol::{ProgressReport, RunRequest};
+use crate::exec::{self, ExecError, RunContext};
 use crate::platform::clock::SharedClock;
 use crate::platform::host::BrowserHost;
 use crate::platform::io::BrowserIo;
@@ -72,7 +72,7 @@ impl<F: Future> Future for Cancellable<F> {
 
 /// Runs a page mode (main thread, cooperative) here, on the main thread;
 /// `None` if cancelled.
-async fn run_on_page(mode: Mode, request: RunRequest) -> Option<Result<RunRecord, String>> {
+async fn run_on_page(mode: Mode, request: RunRequest) -> Option<Result<RunRecord, ExecError>> {
     let generation = CANCELS.with(Cell::get);
     let run = async move {
         let ctx = RunContext::build(
@@ -141,7 +141,7 @@ pub fn App() -> Html {
                             Place::Page => wasm_bindgen_futures::spawn_local(async move {
                                 let action = match run_on_page(step.mode, request).await {
                                     Some(Ok(run)) => Action::ModeDone { id, run, at: SharedClock.now_ms() },
-                                    Some(Err(error)) => Action::RunFailed { id: Some(id), error },
+                                    Some(Err(error)) => Action::RunFailed { id: Some(id), error: error.to_string() },
                                     None => return,
                                 };
                                 dispatcher.dispatch(action);
@@ -170,7 +170,7 @@ pub fn App() -> Html {
         use_effect_with(state.is_running(), move |&running| {
             if running {
                 meter.watch(move || {
-                    if let Some((id, step, done)) = client.take_count() {
+                    if let Some(ProgressReport { id, step, done }) = client.take_count() {
                         dispatcher.dispatch(Action::TaskProgress { id, step, done });
                     }
                     dispatcher.dispatch(Action::Tick { at: SharedClock.now_ms() });

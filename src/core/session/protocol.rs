@@ -79,7 +79,32 @@ pub enum FromWorker {
     Picture { width: u32, height: u32, pixels: String },
     /// Something went wrong; `id` is the run it belongs to, if any.
     Failed { id: Option<u64>, error: String },
+    /// A thread of the worker panicked: to its parent, and from a thread
+    /// of the shared memory also on the crash channel (its parent waits
+    /// for it and cannot hear). The crash itself follows.
+    Panicked { error: String },
 }
+
+/// Tasks done so far in step `step` of run `id`: what any thread of a run
+/// posts on the progress channel (at most every 100 ms) without blocking.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgressReport {
+    pub id: u64,
+    pub step: usize,
+    pub done: usize,
+}
+
+/// A message this side cannot read: another build, or a damaged message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadMessage(String);
+
+impl std::fmt::Display for BadMessage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "unreadable message from the other side: {}", self.0)
+    }
+}
+
+impl std::error::Error for BadMessage {}
 
 /// A picture's pixels as text for [`FromWorker::Picture`] (base64url).
 pub fn encode_pixels(pixels: &[u8]) -> String {
@@ -101,8 +126,8 @@ pub fn encode<T: Serialize>(message: &T) -> String {
 
 /// # Errors
 /// The text is not a message of type `T` (wrong build, corrupted message).
-pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, String> {
-    serde_json::from_str(text).map_err(|e| format!("unreadable message from the other side: {e}"))
+pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, BadMessage> {
+    serde_json::from_str(text).map_err(|e| BadMessage(e.to_string()))
 }
 
 #[cfg(test)]
@@ -128,6 +153,9 @@ mod tests {
         assert_eq!(decode::<ToWorker>(&encode(&task)).unwrap(), task);
         let failed = FromWorker::Failed { id: None, error: "x".into() };
         assert_eq!(decode::<FromWorker>(&encode(&failed)).unwrap(), failed);
+        let report = ProgressReport { id: 3, step: 1, done: 12 };
+        assert_eq!(decode::<ProgressReport>(&encode(&report)).unwrap(), report);
+        assert!(decode::<ProgressReport>("3 1 12").unwrap_err().to_string().starts_with("unreadable message"));
         assert!(decode::<FromWorker>("{\"Nope\":1}").is_err());
     }
 }

@@ -24,13 +24,40 @@ impl Io {
     }
 }
 
+/// Why a task's IO failed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IoError {
+    /// A byte differs from the one served or written.
+    WrongByte { at: u64, got: u8, expected: u8 },
+    /// The download or the copy has the wrong length.
+    WrongLength { got: u64, expected: u64 },
+    /// This thread cannot block for this IO (the page's own thread, or
+    /// files, which have only promises).
+    CannotBlock(&'static str),
+    /// The browser or the operating system refused, in its words.
+    Refused(String),
+}
+
+impl std::fmt::Display for IoError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            IoError::WrongByte { at, got, expected } => write!(f, "byte {at} is {got:#04x}, expected {expected:#04x}"),
+            IoError::WrongLength { got, expected } => write!(f, "got {got} bytes, expected {expected}"),
+            IoError::CannotBlock(what) => write!(f, "{what} cannot block on this thread"),
+            IoError::Refused(why) => f.write_str(why),
+        }
+    }
+}
+
+impl std::error::Error for IoError {}
+
 /// IO that blocks the calling thread until done (a worker thread's view).
 pub trait BlockingIo: Send + Sync {
     /// Performs `io` and returns the bytes moved and checked.
     ///
     /// # Errors
     /// The IO failed, its content is wrong, or it cannot block here.
-    fn perform(&self, io: &Io) -> Result<u64, String>;
+    fn perform(&self, io: &Io) -> Result<u64, IoError>;
 }
 
 /// For places without blocking IO (the page's thread cannot do files).
@@ -38,8 +65,11 @@ pub trait BlockingIo: Send + Sync {
 pub struct NoBlockingIo;
 
 impl BlockingIo for NoBlockingIo {
-    fn perform(&self, io: &Io) -> Result<u64, String> {
-        Err(format!("{io:?} cannot block on this thread"))
+    fn perform(&self, io: &Io) -> Result<u64, IoError> {
+        Err(IoError::CannotBlock(match io {
+            Io::Fetch { .. } => "a download",
+            Io::Files { .. } => "a file copy",
+        }))
     }
 }
 
@@ -56,11 +86,11 @@ pub fn fetch_byte(offset: u64) -> u8 {
 ///
 /// # Errors
 /// The first byte that differs.
-pub fn check_fetched(chunk: impl IntoIterator<Item = u8>, offset: u64) -> Result<(), String> {
-    for (i, byte) in chunk.into_iter().enumerate() {
+pub fn check_fetched(chunk: impl IntoIterator<Item = u8>, offset: u64) -> Result<(), IoError> {
+    for (i, got) in chunk.into_iter().enumerate() {
         let at = offset + i as u64;
-        if byte != fetch_byte(at) {
-            return Err(format!("byte {at} is {byte:#04x}, expected {:#04x}", fetch_byte(at)));
+        if got != fetch_byte(at) {
+            return Err(IoError::WrongByte { at, got, expected: fetch_byte(at) });
         }
     }
     Ok(())
@@ -70,18 +100,18 @@ pub fn check_fetched(chunk: impl IntoIterator<Item = u8>, offset: u64) -> Result
 ///
 /// # Errors
 /// Wrong length or content, in words.
-pub fn check_download(body: impl IntoIterator<Item = u8>, expected: u64) -> Result<u64, String> {
+pub fn check_download(body: impl IntoIterator<Item = u8>, expected: u64) -> Result<u64, IoError> {
     let mut n = 0u64;
-    for byte in body {
-        if n < expected && byte != fetch_byte(n) {
-            return Err(format!("byte {n} is {byte:#04x}, expected {:#04x}", fetch_byte(n)));
+    for got in body {
+        if n < expected && got != fetch_byte(n) {
+            return Err(IoError::WrongByte { at: n, got, expected: fetch_byte(n) });
         }
         n += 1;
     }
     if n == expected {
         Ok(n)
     } else {
-        Err(format!("got {n} bytes, expected {expected}"))
+        Err(IoError::WrongLength { got: n, expected })
     }
 }
 
@@ -100,12 +130,12 @@ pub fn file_bytes(seed: u64, offset: u64, buf: &mut [u8]) {
 ///
 /// # Errors
 /// The first byte that differs, with its position in the file.
-pub fn check_file_chunk(seed: u64, offset: u64, chunk: &[u8]) -> Result<(), String> {
+pub fn check_file_chunk(seed: u64, offset: u64, chunk: &[u8]) -> Result<(), IoError> {
     let mut want = vec![0u8; chunk.len()];
     file_bytes(seed, offset, &mut want);
     match chunk.iter().zip(&want).position(|(a, b)| a != b) {
         None => Ok(()),
-        Some(i) => Err(format!("byte {} is {:#04x}, expected {:#04x}", offset + i as u64, chunk[i], want[i])),
+        Some(i) => Err(IoError::WrongByte { at: offset + i as u64, got: chunk[i], expected: want[i] }),
     }
 }
 
@@ -129,10 +159,12 @@ mod tests {
         let body: Vec<u8> = (0..200).map(fetch_byte).collect();
         assert_eq!(&body[..64], FETCH_LINE);
         assert_eq!(check_download(body.iter().copied(), 200), Ok(200));
-        assert!(check_download(body.iter().copied(), 201).unwrap_err().contains("got 200 bytes"));
+        assert_eq!(check_download(body.iter().copied(), 201), Err(IoError::WrongLength { got: 200, expected: 201 }));
         let mut bad = body.clone();
         bad[130] = b'!';
-        assert!(check_download(bad.iter().copied(), 200).unwrap_err().starts_with("byte 130"));
+        let wrong = check_download(bad.iter().copied(), 200).unwrap_err();
+        assert_eq!(wrong, IoError::WrongByte { at: 130, got: b'!', expected: fetch_byte(130) });
+        assert_eq!(wrong.to_string(), format!("byte 130 is 0x21, expected {:#04x}", fetch_byte(130)));
         assert!(check_fetched(body[64..].iter().copied(), 64).is_ok());
         assert!(check_fetched(body[64..].iter().copied(), 65).is_err());
     }
