@@ -227,6 +227,55 @@ fn a_damaged_share_link_says_why_and_the_page_still_works() {
     assert_eq!(doc["runs"][0]["result"], "76127");
 }
 
+/// A link made by the page, edited as a stranger would and packed again
+/// (zlib and base64url, as the page packs it).
+fn hostile_link(edit: impl FnOnce(&mut Value), replace: (&str, &str)) -> String {
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/links/primes-three-modes.link");
+    let fragment = std::fs::read_to_string(fixture).unwrap();
+    let bytes = b64.decode(fragment.trim().trim_start_matches("result=")).unwrap();
+    let json = miniz_oxide::inflate::decompress_to_vec_zlib(&bytes[1..]).unwrap();
+    let mut doc: Value = serde_json::from_slice(&json).unwrap();
+    edit(&mut doc);
+    let mut packed = vec![1u8];
+    let text = doc.to_string().replace(replace.0, replace.1);
+    packed.extend(miniz_oxide::deflate::compress_to_vec_zlib(text.as_bytes(), 9));
+    format!("result={}", b64.encode(packed))
+}
+
+/// The links that broke the page: numbers past what a run can produce,
+/// what JSON cannot hold, and a flood of keys. Each gives its message and
+/// leaves a page that runs.
+#[test]
+fn hostile_share_links_say_why_and_leave_a_working_page() {
+    let server = Server::start(dist(), true);
+    let browser = Browser::launch();
+    let links: Vec<(&str, String)> = vec![
+        ("threads", hostile_link(|d| d["runs"][1]["threads"] = json!(u32::MAX), ("", ""))),
+        ("statistics for", hostile_link(|d| d["stats"][1]["workers"] = json!(u32::MAX), ("", ""))),
+        ("out of range", hostile_link(|d| d["stats"][1]["speedup"] = json!(123.25), ("123.25", "1e999"))),
+        (
+            "more than 32 parameters",
+            hostile_link(
+                |d| d["params"] = (0..200_000).rev().map(|i| (format!("k{i}"), json!("v"))).collect(),
+                ("", ""),
+            ),
+        ),
+    ];
+    for (why, link) in links {
+        browser.goto(&server.url(&format!("/?bounds=1000&modes=sequential&repeat=1&warmup=0#{link}")));
+        let messages = text(&browser, "#messages");
+        assert!(messages.contains("This share link cannot be opened"), "{why}: {messages}");
+        assert!(messages.contains(why), "{why}: {messages}");
+        assert!(browser.find("#shared").is_none(), "{why}");
+        assert!(console_errors(&browser).is_empty(), "{why}: {:?}", console_errors(&browser));
+    }
+    browser.find("#run").unwrap().click();
+    let doc = wait_done(&browser, 60);
+    assert_eq!(doc["runs"][0]["result"], "76127");
+}
+
 #[test]
 fn a_hundred_thousand_tiny_tasks_stay_usable() {
     let (_server, browser) = open("?workload=tiny&workers=2&modes=sequential,pool&repeat=1&warmup=0&autorun=1");

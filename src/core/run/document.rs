@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::bounded;
 use super::record::RunRecord;
 use super::stats::{AmdahlFit, ModeStats};
 use crate::core::mode::Mode;
@@ -22,6 +23,7 @@ pub struct EnvInfo {
     pub cross_origin_isolated: bool,
     pub shared_array_buffer: bool,
     pub hardware_concurrency: u32,
+    #[serde(deserialize_with = "bounded::text::<_, { bounded::MAX_TEXT }>")]
     pub user_agent: String,
 }
 
@@ -69,12 +71,15 @@ pub struct PoolInfo {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ResultDoc {
     pub version: u32,
+    #[serde(deserialize_with = "bounded::text::<_, { bounded::MAX_NAME }>")]
     pub spindle: String,
+    #[serde(deserialize_with = "bounded::text::<_, { bounded::MAX_NAME }>")]
     pub workload: String,
+    #[serde(deserialize_with = "bounded::params")]
     pub params: Params,
     pub workers: u32,
     /// The setup as a query string: what "Run here" runs.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded::text::<_, { bounded::MAX_TEXT }>")]
     pub setup: String,
     /// Measured repeats per mode (and worker count).
     #[serde(default = "one")]
@@ -92,12 +97,13 @@ pub struct ResultDoc {
     #[serde(default)]
     pub pool: Option<PoolInfo>,
     /// The latest run of each mode at `workers`, with its tasks.
+    #[serde(deserialize_with = "bounded::at_most::<_, _, { Mode::ALL.len() }>")]
     pub runs: Vec<RunRecord>,
     /// Per mode and worker count, over the measured repeats.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded::at_most::<_, _, { bounded::MAX_STATS }>")]
     pub stats: Vec<ModeStats>,
     /// Sweeps: the Amdahl curve fitted to each mode that uses workers.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded::at_most::<_, _, { Mode::ALL.len() }>")]
     pub amdahl: Vec<AmdahlFit>,
 }
 

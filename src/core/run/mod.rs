@@ -2,6 +2,7 @@
 //! produces, the plan of steps and its statistics, and the result document
 //! that gathers them.
 
+pub mod bounded;
 pub mod clock;
 pub mod document;
 pub mod gil;

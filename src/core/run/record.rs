@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::bounded;
 use crate::core::mode::Mode;
 
 /// One task as it ran.
@@ -13,6 +14,7 @@ pub struct TaskRecord {
     /// Task number in submission order.
     pub index: usize,
     /// What the task covers (e.g. `≤ 1000000: 1…250000`).
+    #[serde(deserialize_with = "bounded::text::<_, { bounded::MAX_TEXT }>")]
     pub label: String,
     /// The thread that ran it: the pool thread's index, 0 for Sequential.
     pub worker: u32,
@@ -20,9 +22,14 @@ pub struct TaskRecord {
     pub start_ms: f64,
     pub end_ms: f64,
     /// The task's own value (a partial sum).
+    #[serde(deserialize_with = "bounded::text::<_, { bounded::MAX_TEXT }>")]
     pub result: String,
     /// Why the task produced no value (it panicked, its worker died).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "bounded::optional_text::<_, { bounded::MAX_TEXT }>"
+    )]
     pub error: Option<String>,
 }
 
@@ -40,13 +47,16 @@ pub struct RunRecord {
     pub threads: u32,
     pub wall_ms: f64,
     /// The whole answer (for primes: one sum per bound, comma-separated).
+    #[serde(deserialize_with = "bounded::text::<_, { bounded::MAX_TEXT }>")]
     pub result: String,
     /// `None` when there was nothing to check against.
     pub correct: Option<bool>,
     /// What `correct` compared with: "known answers", "sieve of
     /// Eratosthenes", "sequential run" or "nothing".
+    #[serde(deserialize_with = "bounded::text::<_, { bounded::MAX_TEXT }>")]
     pub checked_against: String,
     /// Tasks in submission order.
+    #[serde(deserialize_with = "bounded::at_most::<_, _, { bounded::MAX_TASKS }>")]
     pub tasks: Vec<TaskRecord>,
     /// Tasks that failed (see [`TaskRecord::error`]).
     #[serde(default)]

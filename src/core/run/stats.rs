@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::bounded;
 use crate::core::mode::Mode;
 use crate::core::run::record::RunRecord;
 
@@ -56,6 +57,7 @@ pub struct ModeStats {
     /// Threads that could run tasks (1 for the single-threaded modes).
     pub threads: u32,
     /// Wall time of each measured repeat, in order (warm-up excluded).
+    #[serde(deserialize_with = "bounded::at_most::<_, _, { bounded::MAX_REPEATS }>")]
     pub walls_ms: Vec<f64>,
     pub median_ms: f64,
     pub min_ms: f64,

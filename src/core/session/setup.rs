@@ -11,6 +11,15 @@ use crate::core::workload::{self, Params, Workload, WorkloadSpec, CATALOGUE};
 
 /// Never more pool threads than this, whatever the browser reports.
 pub const MAX_WORKERS: u32 = 64;
+/// A query is read up to this many `key=value` pairs; the rest are ignored,
+/// with one message.
+pub const MAX_QUERY_PAIRS: usize = 64;
+/// A value longer than this many characters is refused unread.
+pub const MAX_VALUE_CHARS: usize = 4_096;
+/// Messages about one query, at most; then one that says how many more.
+pub const MAX_MESSAGES: usize = 20;
+/// A value quoted in a message is cut to this many characters.
+const QUOTED_CHARS: usize = 40;
 
 /// Keys the setup itself owns; all others belong to the workload.
 const SETUP_KEYS: &[&str] =
@@ -83,15 +92,15 @@ impl Setup {
     /// setup and one message per value that was rejected and replaced.
     pub fn from_query(query: &str, hardware_concurrency: u32) -> (Setup, Vec<String>) {
         let mut setup = Setup::defaults(hardware_concurrency);
-        let mut messages = Vec::new();
-        let pairs = parse_query(query);
+        let (pairs, mut messages) = parse_query(query);
         let get = |key: &str| pairs.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str());
 
         if let Some(id) = get("workload") {
             match workload::find(id) {
                 Some(w) => setup.workload = w,
                 None => messages.push(format!(
-                    "Unknown workload {id:?}; using {:?}. Known: {}.",
+                    "Unknown workload {}; using {:?}. Known: {}.",
+                    quote(id),
                     setup.workload.id,
                     CATALOGUE.iter().map(|w| w.id).collect::<Vec<_>>().join(", ")
                 )),
@@ -103,8 +112,9 @@ impl Setup {
             match text.trim().parse::<u32>() {
                 Ok(n) if range.contains(&n) => setup.workers = n,
                 _ => messages.push(format!(
-                    "Worker count {text:?} is not a whole number from {} to {} (2 × the {} cores \
+                    "Worker count {} is not a whole number from {} to {} (2 × the {} cores \
                      this browser reports); using {}.",
+                    quote(text),
                     range.start(),
                     range.end(),
                     hardware_concurrency,
@@ -119,7 +129,8 @@ impl Setup {
                 match Mode::from_id(id) {
                     Some(m) => modes.push(m),
                     None => messages.push(format!(
-                        "Unknown mode {id:?} ignored. Known: {}.",
+                        "Unknown mode {} ignored. Known: {}.",
+                        quote(id),
                         Mode::ALL.iter().map(|m| m.id()).collect::<Vec<_>>().join(", ")
                     )),
                 }
@@ -135,29 +146,32 @@ impl Setup {
             None | Some(Some(false)) => {}
             Some(Some(true)) => setup.autorun = true,
             Some(None) => messages.push(format!(
-                "autorun={:?} is neither 1 nor 0; not running automatically.",
-                get("autorun").unwrap_or_default()
+                "autorun={} is neither 1 nor 0; not running automatically.",
+                quote(get("autorun").unwrap_or_default())
             )),
         }
         match get("sweep").map(flag) {
             None | Some(Some(false)) => {}
             Some(Some(true)) => setup.sweep = true,
             Some(None) => messages.push(format!(
-                "sweep={:?} is neither 1 nor 0; running at one worker count.",
-                get("sweep").unwrap_or_default()
+                "sweep={} is neither 1 nor 0; running at one worker count.",
+                quote(get("sweep").unwrap_or_default())
             )),
         }
         match get("warmup").map(flag) {
             None | Some(Some(true)) => {}
             Some(Some(false)) => setup.warmup = false,
-            Some(None) => messages
-                .push(format!("warmup={:?} is neither 1 nor 0; warming up first.", get("warmup").unwrap_or_default())),
+            Some(None) => messages.push(format!(
+                "warmup={} is neither 1 nor 0; warming up first.",
+                quote(get("warmup").unwrap_or_default())
+            )),
         }
         if let Some(text) = get("repeat") {
             match text.trim().parse::<u32>() {
                 Ok(k) if REPEATS.contains(&k) => setup.repeat = k,
                 _ => messages.push(format!(
-                    "repeat={text:?} is not a whole number from {} to {}; using {}.",
+                    "repeat={} is not a whole number from {} to {}; using {}.",
+                    quote(text),
                     REPEATS.start(),
                     REPEATS.end(),
                     setup.repeat
@@ -169,7 +183,8 @@ impl Setup {
             match text.trim().parse::<u32>() {
                 Ok(ms) if SWITCH_MS.contains(&ms) => setup.switch_ms = ms,
                 _ => messages.push(format!(
-                    "GIL switch interval {text:?} is not a whole number of ms from {} to {}; using {}.",
+                    "GIL switch interval {} is not a whole number of ms from {} to {}; using {}.",
+                    quote(text),
                     SWITCH_MS.start(),
                     SWITCH_MS.end(),
                     setup.switch_ms
@@ -183,7 +198,7 @@ impl Setup {
             if known_keys.contains(&key.as_str()) {
                 raw.insert(key.clone(), value.clone());
             } else if !SETUP_KEYS.contains(&key.as_str()) {
-                messages.push(format!("Unknown parameter {key:?} ignored."));
+                messages.push(format!("Unknown parameter {} ignored.", quote(key)));
             }
         }
         let (params, param_messages) = validate_params(setup.workload, raw);
@@ -197,11 +212,12 @@ impl Setup {
             match text.trim().parse::<usize>() {
                 Ok(i) if i < tasks => setup.panic_task = Some(i),
                 _ => messages.push(format!(
-                    "panic={text:?} names no task (there are {tasks}, numbered from 0); no task will panic."
+                    "panic={} names no task (there are {tasks}, numbered from 0); no task will panic.",
+                    quote(text)
                 )),
             }
         }
-        (setup, messages)
+        (setup, at_most_messages(messages))
     }
 
     /// The query string (without `?`) that reproduces this setup.
@@ -266,7 +282,8 @@ impl Setup {
             _ => (
                 self.clone(),
                 Some(format!(
-                    "GIL switch interval {text:?} is not a whole number of ms from {} to {}; kept {}.",
+                    "GIL switch interval {} is not a whole number of ms from {} to {}; kept {}.",
+                    quote(text),
                     SWITCH_MS.start(),
                     SWITCH_MS.end(),
                     self.switch_ms
@@ -283,7 +300,8 @@ impl Setup {
             _ => (
                 self.clone(),
                 Some(format!(
-                    "Repeats {text:?} is not a whole number from {} to {}; kept {}.",
+                    "Repeats {} is not a whole number from {} to {}; kept {}.",
+                    quote(text),
                     REPEATS.start(),
                     REPEATS.end(),
                     self.repeat
@@ -303,7 +321,8 @@ impl Setup {
             _ => (
                 self.clone(),
                 Some(format!(
-                    "Panic task {text:?}: there are {tasks} tasks, numbered from 0; kept the previous value."
+                    "Panic task {}: there are {tasks} tasks, numbered from 0; kept the previous value.",
+                    quote(text)
                 )),
             ),
         }
@@ -375,11 +394,45 @@ fn validate_params(spec: &WorkloadSpec, mut raw: Params) -> (Params, Vec<String>
 }
 
 /// Splits `a=1&b=2` into decoded pairs (`+` is a space, `%2C` a comma);
-/// a key without `=` has an empty value.
-fn parse_query(query: &str) -> Vec<(String, String)> {
-    form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect()
+/// a key without `=` has an empty value. Reads at most
+/// [`MAX_QUERY_PAIRS`] pairs and values of at most [`MAX_VALUE_CHARS`];
+/// says what it left out.
+fn parse_query(query: &str) -> (Vec<(String, String)>, Vec<String>) {
+    let mut pairs = Vec::new();
+    let mut messages = Vec::new();
+    let mut ignored = 0usize;
+    for (key, value) in form_urlencoded::parse(query.trim_start_matches('?').as_bytes()) {
+        if pairs.len() == MAX_QUERY_PAIRS {
+            ignored += 1;
+        } else if key.chars().count() > MAX_VALUE_CHARS || value.chars().count() > MAX_VALUE_CHARS {
+            messages
+                .push(format!("The value of {} is longer than {MAX_VALUE_CHARS} characters; ignored.", quote(&key)));
+        } else {
+            pairs.push((key.into_owned(), value.into_owned()));
+        }
+    }
+    if ignored > 0 {
+        messages.push(format!("The address has more than {MAX_QUERY_PAIRS} parameters; {ignored} ignored."));
+    }
+    (pairs, messages)
+}
+
+/// `text` in quotes for a message, cut to a readable length.
+fn quote(text: &str) -> String {
+    match text.char_indices().nth(QUOTED_CHARS) {
+        Some((cut, _)) => format!("{:?}…", &text[..cut]),
+        None => format!("{text:?}"),
+    }
+}
+
+/// At most [`MAX_MESSAGES`], the last saying how many more there were.
+fn at_most_messages(mut messages: Vec<String>) -> Vec<String> {
+    if messages.len() > MAX_MESSAGES {
+        let more = messages.len() - (MAX_MESSAGES - 1);
+        messages.truncate(MAX_MESSAGES - 1);
+        messages.push(format!("… and {more} more messages about this address."));
+    }
+    messages
 }
 
 /// What a value in the query keeps as it is: the unreserved characters
@@ -526,11 +579,26 @@ mod tests {
         assert_eq!(v.params.get("chunk"), None);
     }
 
+    /// A stranger's address: a million unknown keys, endless values.
+    #[test]
+    fn a_hostile_query_gives_at_most_twenty_short_messages() {
+        let (setup, m) = Setup::from_query(&"a&".repeat(1_000_000), 2);
+        assert_eq!(setup, Setup::defaults(2));
+        assert_eq!(m.len(), MAX_MESSAGES, "{m:?}");
+        assert!(m.last().unwrap().starts_with("… and "), "{m:?}");
+        assert!(m.iter().any(|m| m.contains(&format!("more than {MAX_QUERY_PAIRS} parameters"))), "{m:?}");
+        let (_, m) = Setup::from_query(&format!("workload={}", "x".repeat(1_000)), 2);
+        assert_eq!(m.len(), 1);
+        assert!(m[0].len() < 200, "the value is quoted short: {}", m[0]);
+        let (_, m) = Setup::from_query(&format!("bounds={}", "1,".repeat(100_000)), 2);
+        assert!(m[0].contains("longer than 4096 characters"), "{m:?}");
+    }
+
     #[test]
     fn decoding_odd_input_never_panics() {
         for q in ["%", "%4", "%zz", "a=%E2%82", "=&&=", "bounds=%FF%FE", "é=ü"] {
             let _ = Setup::from_query(q, 2);
         }
-        assert_eq!(parse_query("x=a%2Cb+c%"), [("x".to_string(), "a,b c%".to_string())]);
+        assert_eq!(parse_query("x=a%2Cb+c%").0, [("x".to_string(), "a,b c%".to_string())]);
     }
 }

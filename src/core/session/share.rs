@@ -13,9 +13,10 @@ use base64::Engine as _;
 use miniz_oxide::inflate::TINFLStatus;
 use serde::Deserialize;
 
-use crate::core::mode::Mode;
+use crate::core::run::bounded;
 use crate::core::run::document::{ResultDoc, RESULT_VERSION};
 use crate::core::run::stats::{self, Measured, PlanStep};
+use crate::core::session::setup::{MAX_WORKERS, REPEATS};
 
 /// The framing of a link (the first byte after base64url decoding).
 pub const LINK_FORMAT: u8 = 1;
@@ -29,9 +30,7 @@ pub const MAX_FRAGMENT_CHARS: usize = 2_000_000;
 /// The JSON inside may not inflate to more than this.
 pub const MAX_JSON_BYTES: usize = 32 << 20;
 /// Task records in one document, at most.
-pub const MAX_TASKS: usize = 200_000;
-/// Statistics rows in one document (64 worker counts × 8 modes), at most.
-pub const MAX_STATS: usize = 512;
+pub const MAX_TASKS: usize = bounded::MAX_TASKS;
 
 /// Why a fragment could not be read, in words for the page.
 #[derive(Debug, Clone, PartialEq)]
@@ -149,16 +148,26 @@ pub fn decode(fragment: &str) -> Result<ResultDoc, ShareError> {
         TINFLStatus::HasMoreOutput => ShareError::TooLarge,
         status => ShareError::Damaged(format!("{status:?}")),
     })?;
-    let not_json = |e: serde_json::Error| ShareError::NotAResult(format!("not JSON: {e}"));
-    let head: Head = serde_json::from_slice(&json).map_err(not_json)?;
-    let version = head.version.ok_or_else(|| ShareError::NotAResult("no format version".into()))?;
-    if version > u64::from(RESULT_VERSION) {
-        return Err(ShareError::NewerResult(u32::try_from(version).unwrap_or(u32::MAX)));
+    // One parse in the usual case; the format version is looked at alone
+    // only to say why a document did not read.
+    let doc: ResultDoc = match serde_json::from_slice(&json) {
+        Ok(doc) => doc,
+        Err(e) => {
+            return Err(match serde_json::from_slice::<Head>(&json) {
+                Ok(Head { version: Some(v) }) if v > u64::from(RESULT_VERSION) => {
+                    ShareError::NewerResult(u32::try_from(v).unwrap_or(u32::MAX))
+                }
+                Ok(Head { version: None }) => ShareError::NotAResult("no format version".into()),
+                _ => ShareError::NotAResult(e.to_string()),
+            })
+        }
+    };
+    if doc.version > RESULT_VERSION {
+        return Err(ShareError::NewerResult(doc.version));
     }
-    if version == 0 {
+    if doc.version == 0 {
         return Err(ShareError::NotAResult("no format version".into()));
     }
-    let doc: ResultDoc = serde_json::from_slice(&json).map_err(|e| ShareError::NotAResult(e.to_string()))?;
     let doc = upgrade(doc);
     check(&doc)?;
     Ok(doc)
@@ -194,28 +203,114 @@ pub fn upgrade(mut doc: ResultDoc) -> ResultDoc {
     doc
 }
 
+/// Times in a document: 0 … 10⁹ ms (11 days).
+const MAX_MS: f64 = 1e9;
+/// A speedup, an efficiency or a fit's error: 0 … 10⁶.
+const MAX_RATIO: f64 = 1e6;
+/// `navigator.hardwareConcurrency` as a link may report it.
+pub const MAX_CORES: u32 = 1_024;
+
+/// Every value of `doc` within what a run of this page could produce: the
+/// limits of the page's own runs, so nothing drawn from a link can be
+/// bigger, stranger or more than what the page draws for itself.
 fn check(doc: &ResultDoc) -> Result<(), ShareError> {
     let implausible = |what: String| Err(ShareError::Implausible(what));
+    let ms = |what: &str, t: f64| {
+        if (0.0..=MAX_MS).contains(&t) {
+            Ok(())
+        } else {
+            Err(ShareError::Implausible(format!("{what} of {t} ms; times are 0 … {MAX_MS} ms")))
+        }
+    };
+    let ratio = |what: &str, r: f64| {
+        if (0.0..=MAX_RATIO).contains(&r) {
+            Ok(())
+        } else {
+            Err(ShareError::Implausible(format!("{what} of {r}; at most {MAX_RATIO}")))
+        }
+    };
+    let threads = |what: &str, n: u32| {
+        if n <= MAX_WORKERS {
+            Ok(())
+        } else {
+            Err(ShareError::Implausible(format!("{what} with {n} threads; at most {MAX_WORKERS}")))
+        }
+    };
+    if crate::core::workload::find(&doc.workload).is_none() {
+        return implausible(format!("an unknown workload {:?}", doc.workload));
+    }
+    if !(1..=MAX_WORKERS).contains(&doc.workers) {
+        return implausible(format!("{} workers; 1 … {MAX_WORKERS}", doc.workers));
+    }
+    if !REPEATS.contains(&doc.repeat) {
+        return implausible(format!("{} repeats; {} … {}", doc.repeat, REPEATS.start(), REPEATS.end()));
+    }
+    if !(1..=MAX_CORES).contains(&doc.env.hardware_concurrency) {
+        return implausible(format!("a browser with {} cores; 1 … {MAX_CORES}", doc.env.hardware_concurrency));
+    }
+    if let Some(pool) = &doc.pool {
+        threads("a pool", pool.threads)?;
+        ms("a pool start-up", pool.startup_ms)?;
+        ms("a worker start-up", pool.worker_ready_ms)?;
+    }
     let tasks: usize = doc.runs.iter().map(|r| r.tasks.len()).sum();
     if tasks > MAX_TASKS {
         return implausible(format!("{tasks} task records; at most {MAX_TASKS}"));
     }
-    if doc.runs.len() > Mode::ALL.len() {
-        return implausible(format!("{} runs; one per mode at most", doc.runs.len()));
+    for (i, run) in doc.runs.iter().enumerate() {
+        if doc.runs[..i].iter().any(|r| r.mode == run.mode) {
+            return implausible(format!("two runs of mode {}", run.mode.id()));
+        }
+        threads("a run", run.threads)?;
+        ms("a wall time", run.wall_ms)?;
+        if run.failures > MAX_TASKS {
+            return implausible(format!("{} failed tasks; at most {MAX_TASKS}", run.failures));
+        }
+        for (metric, value) in &run.metrics {
+            if !(0.0..=1e12).contains(value) {
+                return implausible(format!("a figure {metric:?} of {value}"));
+            }
+        }
+        if let Some(r) = &run.responsiveness {
+            ms("a main-thread gap", r.longest_gap_ms)?;
+        }
+        for t in &run.tasks {
+            if t.index >= MAX_TASKS || t.worker >= MAX_WORKERS {
+                return implausible(format!("task {} on worker {}; at most {MAX_WORKERS} workers", t.index, t.worker));
+            }
+            ms("a task start", t.start_ms)?;
+            ms("a task end", t.end_ms)?;
+            if t.start_ms > t.end_ms {
+                return implausible(format!("a task that ends ({} ms) before it starts ({} ms)", t.end_ms, t.start_ms));
+            }
+        }
     }
-    if doc.stats.len() > MAX_STATS {
-        return implausible(format!("{} statistics rows; at most {MAX_STATS}", doc.stats.len()));
+    for (i, s) in doc.stats.iter().enumerate() {
+        if !(1..=MAX_WORKERS).contains(&s.workers) {
+            return implausible(format!("statistics for {} workers; 1 … {MAX_WORKERS}", s.workers));
+        }
+        if doc.stats[..i].iter().any(|o| (o.mode, o.workers) == (s.mode, s.workers)) {
+            return implausible(format!("two rows of statistics for {} at {} workers", s.mode.id(), s.workers));
+        }
+        threads("a statistics row", s.threads)?;
+        for &t in s.walls_ms.iter().chain([s.median_ms, s.min_ms, s.max_ms].iter()).chain(&s.warmup_ms) {
+            ms("a wall time", t)?;
+        }
+        if !(s.min_ms <= s.median_ms && s.median_ms <= s.max_ms) {
+            return implausible(format!("a median {} ms outside {} … {} ms", s.median_ms, s.min_ms, s.max_ms));
+        }
+        for r in s.speedup.iter().chain(&s.efficiency) {
+            ratio("a speedup", *r)?;
+        }
     }
-    let times = doc
-        .runs
-        .iter()
-        .flat_map(|r| std::iter::once(r.wall_ms).chain(r.tasks.iter().flat_map(|t| [t.start_ms, t.end_ms])));
-    let stat_times = doc.stats.iter().flat_map(|s| s.walls_ms.iter().copied().chain([s.median_ms]));
-    if times.chain(stat_times).any(|t| !(0.0..=1e9).contains(&t)) {
-        return implausible("a time below 0 or above 11 days".into());
-    }
-    if !(1..=crate::core::session::setup::MAX_WORKERS).contains(&doc.workers) {
-        return implausible(format!("{} workers", doc.workers));
+    for (i, fit) in doc.amdahl.iter().enumerate() {
+        if doc.amdahl[..i].iter().any(|o| o.mode == fit.mode) {
+            return implausible(format!("two Amdahl fits for {}", fit.mode.id()));
+        }
+        if !(0.0..=1.0).contains(&fit.serial_fraction) {
+            return implausible(format!("a serial fraction of {}; 0 … 1", fit.serial_fraction));
+        }
+        ratio("a fit's error", fit.rms_error)?;
     }
     Ok(())
 }
@@ -225,6 +320,7 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+    use crate::core::mode::Mode;
     use crate::core::run::document::{EnvInfo, PoolInfo};
     use crate::core::run::record::{Metric, Responsiveness, RunRecord, TaskRecord};
     use crate::core::run::stats::{fit_all, plan, summarise};
@@ -383,6 +479,78 @@ mod tests {
         assert!(matches!(e, ShareError::Damaged(_) | ShareError::NotAResult(_)), "{e:?}");
     }
 
+    /// What a stranger's link tried on the page: each is refused with the
+    /// kind of problem it is, never drawn.
+    #[test]
+    fn numbers_past_what_a_run_can_produce_are_refused() {
+        type Edit = fn(&mut serde_json::Value);
+        let implausible: Vec<(&str, Edit)> = vec![
+            ("threads", |v| v["runs"][0]["threads"] = u32::MAX.into()),
+            ("worker", |v| v["runs"][0]["tasks"][0]["worker"] = u32::MAX.into()),
+            ("statistics for", |v| v["stats"][0]["workers"] = u32::MAX.into()),
+            ("repeats", |v| v["repeat"] = 1_000_000.into()),
+            ("cores", |v| v["env"]["hardwareConcurrency"] = u32::MAX.into()),
+            ("ends", |v| v["runs"][0]["tasks"][0]["start_ms"] = 9.0.into()),
+            ("two runs", |v| v["runs"][1]["mode"] = "sequential".into()),
+            ("speedup", |v| v["stats"][1]["speedup"] = 1e300.into()),
+            ("unknown workload", |v| v["workload"] = "warp".into()),
+            ("median", |v| v["stats"][0]["median_ms"] = 1e6.into()),
+            ("figure", |v| v["runs"][0]["metrics"]["message_ms"] = (-1.0).into()),
+        ];
+        for (what, edit) in implausible {
+            match repacked(edit) {
+                Err(ShareError::Implausible(why)) => assert!(why.contains(what), "{what}: {why}"),
+                other => panic!("{what}: {other:?}"),
+            }
+        }
+        let mut fit = sample();
+        fit.amdahl =
+            vec![crate::core::run::stats::AmdahlFit { mode: Mode::Pool, serial_fraction: 2.0, rms_error: 0.1 }];
+        let e = decode(&encode(&fit).fragment).unwrap_err();
+        assert!(matches!(&e, ShareError::Implausible(why) if why.contains("serial fraction")), "{e:?}");
+    }
+
+    #[test]
+    fn what_json_cannot_hold_or_past_a_count_is_refused_while_parsing() {
+        let not_a_result: Vec<(&str, String)> = vec![
+            ("out of range", sample_json().replace("10.123456789", "1e999")),
+            ("null", sample_json().replace("10.123456789", "null")),
+            ("more than 4096 characters", sample_json().replace("\"task 0\"", &format!("\"{}\"", "x".repeat(5000)))),
+            ("more than 32 parameters", {
+                let keys: Vec<String> = (0..200_000).rev().map(|i| format!("\"k{i}\":\"v\"")).collect();
+                sample_json().replace("\"bounds\":\"1000,2000\"", &keys.join(","))
+            }),
+            ("expected value", {
+                let nested = format!("\"amdahl\":{}{}", "[".repeat(100_000), "]".repeat(100_000));
+                sample_json().replace("\"amdahl\":[]", &nested)
+            }),
+        ];
+        for (what, json) in not_a_result {
+            let link = pack_json(&json);
+            let started = std::time::Instant::now();
+            match decode(&link) {
+                Err(ShareError::NotAResult(why)) => assert!(why.contains(what), "{what}: {why}"),
+                other => panic!("{what}: {other:?}"),
+            }
+            let build = if cfg!(debug_assertions) { "debug" } else { "release" };
+            eprintln!("{what}: refused in {:?} ({build} build)", started.elapsed());
+        }
+        // Nesting where the document has none to give is skipped without
+        // building anything (serde_json ignores unknown fields as it reads).
+        let nested = format!("\"amdahl\":[],\"extra\":{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert_eq!(decode(&pack_json(&sample_json().replace("\"amdahl\":[]", &nested))).unwrap(), sample());
+    }
+
+    fn sample_json() -> String {
+        serde_json::to_string(&sample()).unwrap()
+    }
+
+    fn pack_json(json: &str) -> String {
+        let mut bytes = vec![LINK_FORMAT];
+        bytes.extend(miniz_oxide::deflate::compress_to_vec_zlib(json.as_bytes(), 6));
+        format!("result={}", URL_SAFE_NO_PAD.encode(&bytes))
+    }
+
     #[test]
     fn a_bomb_is_refused() {
         let mut bytes = vec![LINK_FORMAT];
@@ -430,7 +598,7 @@ mod tests {
             any::<String>(),
             any::<Option<bool>>(),
             proptest::collection::vec(arb_task(), 0..20),
-            proptest::collection::btree_map(proptest::sample::select(METRICS.to_vec()), -1e9f64..1e9, 0..4),
+            proptest::collection::btree_map(proptest::sample::select(METRICS.to_vec()), 0.0f64..1e9, 0..4),
             proptest::option::of((0.0f64..1e5, 0u32..1000, 0u32..100_000)),
         )
             .prop_map(|(mode, threads, wall_ms, result, correct, tasks, metrics, gaps)| RunRecord {
@@ -461,7 +629,14 @@ mod tests {
         })]
 
         #[test]
-        fn any_result_round_trips(runs in proptest::collection::vec(arb_run(), 0..8), cancelled: bool, ua: String) {
+        fn any_result_round_trips(
+            runs in proptest::collection::vec(arb_run(), 0..8),
+            modes in proptest::sample::subsequence(Mode::ALL.to_vec(), 0..=8),
+            cancelled: bool,
+            ua: String,
+        ) {
+            // One run per mode, as the page makes them.
+            let runs = runs.into_iter().zip(modes).map(|(run, mode)| RunRecord { mode, ..run }).collect();
             let mut doc = doc_with(runs);
             doc.cancelled = cancelled;
             doc.env.user_agent = ua;

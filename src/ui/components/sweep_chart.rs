@@ -7,6 +7,7 @@ use super::same;
 use crate::core::mode::Mode;
 use crate::core::run::document::ResultDoc;
 use crate::core::run::stats::amdahl;
+use crate::core::session::setup::MAX_WORKERS;
 use crate::ui::format::ticks;
 
 #[derive(Properties)]
@@ -56,8 +57,13 @@ fn series_of<'a>(doc: &'a ResultDoc, source: &'static str) -> Vec<Series<'a>> {
     Mode::ALL
         .iter()
         .filter_map(|&mode| {
-            let mut points: Vec<(u32, f64)> =
-                doc.stats.iter().filter(|s| s.mode == mode).filter_map(|s| Some((s.workers, s.speedup?))).collect();
+            // Only what a run can produce is drawn, whatever a document says.
+            let mut points: Vec<(u32, f64)> = doc
+                .stats
+                .iter()
+                .filter(|s| s.mode == mode && (1..=MAX_WORKERS).contains(&s.workers))
+                .filter_map(|s| Some((s.workers, s.speedup.filter(|v| v.is_finite() && *v >= 0.0)?)))
+                .collect();
             points.sort_unstable_by_key(|p| p.0);
             (!points.is_empty()).then_some(Series { source, doc, mode, points })
         })

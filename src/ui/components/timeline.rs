@@ -4,6 +4,7 @@ use web_sys::Element;
 use yew::prelude::*;
 
 use crate::core::run::document::ResultDoc;
+use crate::core::session::setup::MAX_WORKERS;
 
 use crate::core::run::record::RunRecord;
 use crate::ui::format::{group_digits, ms, ticks};
@@ -84,7 +85,9 @@ const AXIS: f64 = 22.0;
 pub fn Timeline(props: &Props) -> Html {
     let run = &props.doc.runs[props.index];
     let selected = use_state(|| None::<usize>);
-    let rows = run.tasks.iter().map(|t| t.worker + 1).max().unwrap_or(0).max(run.threads).max(1) as usize;
+    // A row per worker a run can have, whatever a document says.
+    let rows =
+        run.tasks.iter().map(|t| t.worker + 1).max().unwrap_or(0).max(run.threads).clamp(1, MAX_WORKERS) as usize;
     let row_h = if rows <= 16 { 18.0 } else { (288.0 / rows as f64).max(3.0) };
     let height = rows as f64 * row_h + AXIS;
     let span = props.span.max(run.wall_ms).max(1e-3);
