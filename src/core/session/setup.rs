@@ -448,6 +448,22 @@ fn encode_component(s: &str) -> String {
 mod tests {
     use super::*;
 
+    /// The fuzzer's seeds (`tests/fuzz/seeds/query`): each reads into a
+    /// setup with at most [`MAX_MESSAGES`] messages.
+    #[test]
+    fn the_fuzz_seeds_give_a_setup_and_few_messages() {
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz/seeds/query");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let query = String::from_utf8_lossy(&std::fs::read(entry.unwrap().path()).unwrap()).into_owned();
+            let (setup, messages) = Setup::from_query(&query, 4);
+            assert!(messages.len() <= MAX_MESSAGES, "{query:.60}: {messages:?}");
+            assert_eq!(Setup::from_query(&setup.to_query(), 4).0, setup, "{query:.60}: the setup round-trips");
+            seen += 1;
+        }
+        assert!(seen >= 5, "{seen} seeds");
+    }
+
     #[test]
     fn defaults_without_a_query() {
         let (s, m) = Setup::from_query("", 4);

@@ -148,12 +148,24 @@ pub fn decode(fragment: &str) -> Result<ResultDoc, ShareError> {
         TINFLStatus::HasMoreOutput => ShareError::TooLarge,
         status => ShareError::Damaged(format!("{status:?}")),
     })?;
+    read_document(&json)
+}
+
+/// The result document in a link's unpacked JSON, upgraded to the current
+/// format and checked.
+///
+/// # Errors
+/// Not a result document, a newer one, or implausible contents.
+pub fn read_document(json: &[u8]) -> Result<ResultDoc, ShareError> {
+    if json.len() > MAX_JSON_BYTES {
+        return Err(ShareError::TooLarge);
+    }
     // One parse in the usual case; the format version is looked at alone
     // only to say why a document did not read.
-    let doc: ResultDoc = match serde_json::from_slice(&json) {
+    let doc: ResultDoc = match serde_json::from_slice(json) {
         Ok(doc) => doc,
         Err(e) => {
-            return Err(match serde_json::from_slice::<Head>(&json) {
+            return Err(match serde_json::from_slice::<Head>(json) {
                 Ok(Head { version: Some(v) }) if v > u64::from(RESULT_VERSION) => {
                     ShareError::NewerResult(u32::try_from(v).unwrap_or(u32::MAX))
                 }
@@ -320,6 +332,22 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    /// The fuzzers' seeds (`tests/fuzz/seeds/share_link`, replayed on every
+    /// test run; `scripts/fuzz.sh` runs libFuzzer from them): each is read
+    /// or refused as a link and as unpacked JSON, never a panic.
+    #[test]
+    fn the_fuzz_seeds_are_read_or_refused() {
+        let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz/seeds/share_link");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+            let _ = decode(&String::from_utf8_lossy(&bytes));
+            let _ = read_document(&bytes);
+            seen += 1;
+        }
+        assert!(seen >= 20, "{seen} seeds");
+    }
     use crate::core::mode::Mode;
     use crate::core::run::document::{EnvInfo, PoolInfo};
     use crate::core::run::record::{Metric, Responsiveness, RunRecord, TaskRecord};
