@@ -15,13 +15,13 @@ use std::sync::Arc;
 use std::task::{Poll, Waker};
 
 use wasm_bindgen::prelude::*;
-use web_sys::{ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
+use web_sys::{ErrorEvent, Event, MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use crate::core::session::protocol::{decode, encode, FromWorker, ToWorker};
 use crate::exec::isolated::{Outbox, Scheduler};
 use crate::exec::{ExecError, IsolatedReport, RunContext};
 
-type Handlers = (Closure<dyn FnMut(MessageEvent)>, Closure<dyn FnMut(ErrorEvent)>);
+type Handlers = (Closure<dyn FnMut(MessageEvent)>, Closure<dyn FnMut(Event)>);
 
 /// A worker and its handlers, owned by the run's loop: replaced (and so
 /// dropped) only there, never inside one of its own handlers.
@@ -123,10 +123,11 @@ fn start(slot: usize, generation: u32, shared: &Rc<RefCell<Shared>>) -> Result<(
     };
     let on_error = {
         let shared = Rc::downgrade(shared);
-        Closure::<dyn FnMut(ErrorEvent)>::new(move |e: ErrorEvent| {
+        // A script that does not load fires a plain `Event`, with no message.
+        Closure::<dyn FnMut(Event)>::new(move |e: Event| {
             e.prevent_default();
             let Some(shared) = shared.upgrade() else { return };
-            let message = e.message();
+            let message = e.dyn_ref::<ErrorEvent>().map(ErrorEvent::message).unwrap_or_default();
             let why = if message.is_empty() { "the worker crashed".into() } else { message };
             let mut sh = shared.borrow_mut();
             let out = sh.scheduler.crashed(slot, generation, why);

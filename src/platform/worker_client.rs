@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use wasm_bindgen::prelude::*;
-use web_sys::{BroadcastChannel, ErrorEvent, MessageEvent, Worker, WorkerOptions, WorkerType};
+use web_sys::{BroadcastChannel, ErrorEvent, Event, MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use super::clock::SharedClock;
 use super::compute::{js_error_text, CRASH_CHANNEL};
@@ -44,7 +44,7 @@ pub enum ClientEvent {
     Picture(Picture),
 }
 
-type Handlers = (Closure<dyn FnMut(MessageEvent)>, Closure<dyn FnMut(ErrorEvent)>);
+type Handlers = (Closure<dyn FnMut(MessageEvent)>, Closure<dyn FnMut(Event)>);
 type CrashListener = (BroadcastChannel, Closure<dyn FnMut(MessageEvent)>);
 
 struct Inner {
@@ -260,10 +260,11 @@ impl ComputeClient {
             }
         });
         let (weak, on_event) = (Rc::downgrade(&self.inner), self.on_event.clone());
-        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |event: ErrorEvent| {
+        // A script that does not load fires a plain `Event`, with no message.
+        let on_error = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
             event.prevent_default();
             let Some(client) = ComputeClient::current(&weak, &on_event, generation) else { return };
-            let message = event.message();
+            let message = event.dyn_ref::<ErrorEvent>().map(ErrorEvent::message).unwrap_or_default();
             if client.inner.borrow().ready {
                 client.crashed(message);
             } else {

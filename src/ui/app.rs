@@ -217,8 +217,9 @@ pub fn App() -> Html {
 
     // autorun=1: run once the pool is ready (or at once if only page modes).
     {
-        let ready =
-            matches!(state.pool, PoolStatus::Ready(_)) || state.setup.modes.iter().all(|m| m.place() == Place::Page);
+        // A pool that could not start: what runs on the page runs.
+        let ready = matches!(state.pool, PoolStatus::Ready(_) | PoolStatus::Failed(_))
+            || state.setup.modes.iter().all(|m| m.place() == Place::Page);
         let go = state.autorun_pending && ready;
         let run = run.clone();
         use_effect_with(go, move |&go| {

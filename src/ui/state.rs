@@ -59,6 +59,9 @@ pub struct Progress {
     /// Tasks of the current step done so far, and per step.
     pub tasks_done: usize,
     pub tasks_per_step: usize,
+    /// Ticked modes that cannot run here, and why (the pool could not
+    /// start): the document lists them as not run.
+    pub not_run: Option<(Vec<Mode>, String)>,
 }
 
 /// What the page must do next for a run in progress.
@@ -324,7 +327,8 @@ impl State {
             PoolStatus::Unavailable(why) if !blocked.is_empty() => {
                 Some(format!("{} need(s) the compute worker. {why}", blocked.join(", ")))
             }
-            PoolStatus::Failed(why) if !blocked.is_empty() => {
+            // The page's own modes still run; the others are listed as not run.
+            PoolStatus::Failed(why) if blocked.len() == self.setup.modes.len() && !blocked.is_empty() => {
                 Some(format!("The compute worker failed: {why}. Reload the page to try again."))
             }
             _ => None,
@@ -360,7 +364,45 @@ impl State {
     /// The steps Run makes now.
     pub fn run_plan(&self) -> Vec<PlanStep> {
         let sweep_to = self.setup.sweep.then(|| *worker_range(self.env.hardware_concurrency).end());
-        stats::plan(&self.setup.modes, self.setup.workers, self.setup.repeat, self.setup.warmup, sweep_to)
+        let (modes, _) = self.runnable_modes();
+        stats::plan(&modes, self.setup.workers, self.setup.repeat, self.setup.warmup, sweep_to)
+    }
+
+    /// The ticked modes that can run here, and the others with why not:
+    /// when the compute worker failed, only the page's own modes run.
+    fn runnable_modes(&self) -> (Vec<Mode>, Option<(Vec<Mode>, String)>) {
+        match &self.pool {
+            PoolStatus::Failed(why) => {
+                let (blocked, runnable): (Vec<Mode>, Vec<Mode>) =
+                    self.setup.modes.iter().partition(|m| m.needs_isolation());
+                let why = format!("the thread pool could not start here ({why})");
+                (runnable, (!blocked.is_empty()).then_some((blocked, why)))
+            }
+            _ => (self.setup.modes.clone(), None),
+        }
+    }
+
+    /// A finished document for a run whose modes all could not run.
+    fn nothing_runs(&self) -> Option<ResultDoc> {
+        let (runnable, not_run) = self.runnable_modes();
+        if !runnable.is_empty() {
+            return None;
+        }
+        let progress = Progress {
+            request: self.run_request(),
+            workers: self.setup.workers,
+            setup: self.setup.clone(),
+            plan: Vec::new(),
+            done: Vec::new(),
+            current: None,
+            last_span: None,
+            started_at: 0.0,
+            now: 0.0,
+            tasks_done: 0,
+            tasks_per_step: 0,
+            not_run,
+        };
+        Some(self.document(&progress, false))
     }
 
     pub fn pool_info(&self) -> Option<PoolInfo> {
@@ -415,7 +457,10 @@ impl State {
                 .request
                 .modes
                 .iter()
-                .filter_map(|&m| latest(m))
+                .filter_map(|&m| match &p.not_run {
+                    Some((modes, why)) if modes.contains(&m) => Some(Arc::new(not_run(m, why))),
+                    _ => latest(m),
+                })
                 .map(|run| if tasks { RunRecord::clone(&run) } else { run.without_tasks() })
                 .collect(),
             stats,
@@ -504,6 +549,13 @@ impl State {
                 self.pool = PoolStatus::Failed(error.clone());
                 if self.is_running() {
                     self.run = RunStatus::Error(format!("The compute worker failed: {error}"));
+                } else if self.autorun_pending {
+                    // autorun=1 completes with what can run; if nothing can,
+                    // with every mode listed as not run, at once.
+                    if let Some(doc) = self.nothing_runs() {
+                        self.autorun_pending = false;
+                        self.run = RunStatus::Done(Rc::new(doc));
+                    }
                 }
             }
             Action::PictureAsked { workload, params } => self.picture_for = Some((workload, params)),
@@ -532,6 +584,7 @@ impl State {
                     now: at,
                     tasks_done: 0,
                     tasks_per_step: self.setup.build().task_count(),
+                    not_run: self.runnable_modes().1,
                 }));
             }
             Action::RunStarted { .. } => {}
@@ -618,6 +671,22 @@ impl State {
             }
         }
         self
+    }
+}
+
+/// The record of a mode that could not run here.
+fn not_run(mode: Mode, why: &str) -> RunRecord {
+    RunRecord {
+        mode,
+        threads: 0,
+        wall_ms: 0.0,
+        result: format!("not run: {why}"),
+        correct: None,
+        checked_against: "nothing: the mode did not run".into(),
+        tasks: Vec::new(),
+        failures: 0,
+        metrics: Default::default(),
+        responsiveness: None,
     }
 }
 
@@ -883,6 +952,39 @@ mod tests {
         assert_eq!(s.cannot_run(), None);
         let s = State::new("", "", env(false)).apply(Action::RunStarted { at: 0.0 });
         assert_eq!(s.run.name(), "idle", "Run refused when it cannot run");
+    }
+
+    /// A pool that cannot start (a browser that cannot share memory with
+    /// a worker, a worker script that does not load): the page's own modes
+    /// run, the others are listed as not run, and autorun=1 completes.
+    #[test]
+    fn when_the_pool_cannot_start_the_page_modes_run_and_the_others_say_why() {
+        let s = State::new("modes=sequential,main,pool,coop&repeat=1&warmup=0&autorun=1", "", env(true));
+        assert!(s.autorun_pending);
+        let s = s.apply(Action::PoolFailed("The object can not be cloned.".into()));
+        assert_eq!(s.cannot_run(), None, "the page's own modes can run");
+        let id = s.next_run_id;
+        let s = s.apply(Action::RunStarted { at: 0.0 });
+        let modes: Vec<Mode> = s.progress().unwrap().plan.iter().map(|p| p.mode).collect();
+        assert_eq!(modes, [Mode::Main, Mode::Coop]);
+        let s = run_all(s, id, |_| 10.0);
+        let RunStatus::Done(doc) = &s.run else { panic!("{:?}", s.run.name()) };
+        let results: Vec<(Mode, &str)> = doc.runs.iter().map(|r| (r.mode, r.result.as_str())).collect();
+        assert_eq!(results.len(), 4);
+        for (mode, result) in results {
+            if mode.needs_isolation() {
+                assert!(result.starts_with("not run: the thread pool could not start here"), "{mode:?}: {result}");
+            } else {
+                assert_eq!(result, "1", "{mode:?}");
+            }
+        }
+
+        // Nothing that can run: autorun=1 is done at once, every mode not run.
+        let s = State::new("modes=sequential,pool&autorun=1", "", env(true)).apply(Action::PoolFailed("x".into()));
+        assert!(s.cannot_run().is_some());
+        let RunStatus::Done(doc) = &s.run else { panic!("{:?}", s.run.name()) };
+        assert!(doc.runs.iter().all(|r| r.result.starts_with("not run")), "{:?}", doc.runs);
+        assert_eq!(doc.runs.len(), 2);
     }
 
     #[test]

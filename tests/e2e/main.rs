@@ -605,3 +605,35 @@ fn the_default_queue_on_two_isolated_workers_loses_nothing_on_fresh_pages() {
         }
     }
 }
+
+/// A compute worker whose script does not load (a 404 here; in a browser
+/// that cannot share memory with a worker, the pool fails the same way):
+/// the page says so, runs its own modes, and autorun=1 completes with the
+/// other modes listed as not run.
+#[test]
+fn when_the_compute_worker_cannot_load_the_page_modes_run_and_autorun_completes() {
+    let copy = std::env::temp_dir().join(format!("spindle-dist-404-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&copy);
+    std::fs::create_dir_all(&copy).unwrap();
+    for entry in std::fs::read_dir(support::dist()).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_owned();
+        if name != "compute.js" {
+            std::os::unix::fs::symlink(&path, copy.join(name)).unwrap();
+        }
+    }
+    let server = support::Server::start(copy.clone(), true);
+    let browser = support::Browser::launch();
+    browser.goto(&server.url("/?modes=sequential,main,pool,coop&bounds=300000&repeat=1&warmup=0&autorun=1"));
+    let doc = wait_done(&browser, 60);
+    for mode in ["main", "coop"] {
+        assert_eq!(run_of(&doc, mode)["correct"], true, "{mode}");
+    }
+    for mode in ["sequential", "pool"] {
+        let result = run_of(&doc, mode)["result"].as_str().unwrap().to_string();
+        assert!(result.starts_with("not run: the thread pool could not start here"), "{mode}: {result}");
+    }
+    let warning = browser.wait_for("#pool-warning", 5).text();
+    assert!(warning.contains("Main thread and Cooperative still run"), "{warning}");
+    let _ = std::fs::remove_dir_all(&copy);
+}

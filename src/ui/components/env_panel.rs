@@ -45,6 +45,12 @@ pub fn EnvPanel(props: &Props) -> Html {
             if let PoolStatus::Unavailable(why) = &props.pool {
                 <p class="warning" id="isolation-warning">{ why }</p>
             }
+            if let PoolStatus::Failed(why) = &props.pool {
+                <p class="warning" id="pool-warning">
+                    { format!("The thread pool could not start here: {why}. Main thread and Cooperative still run \
+                               on the page; the other modes are listed as not run. Reload the page to try again.") }
+                </p>
+            }
         </section>
     }
 }
