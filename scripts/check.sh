@@ -33,7 +33,7 @@ step "release build of the page (trunk)"
 rm -rf dist
 trunk build --release
 
-step "end-to-end tests in headless Chromium"
+step "end-to-end tests (Chromium, Firefox ESR, WebKitGTK)"
 cargo test --features e2e --test e2e -- --test-threads=1
 
 step "all checks passed in $((SECONDS - started)) s"

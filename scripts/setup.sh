@@ -4,8 +4,9 @@
 # package registries (trunk must find wasm-bindgen on PATH, see Trunk.toml).
 #
 #   scripts/setup.sh          toolchain + trunk + wasm-bindgen-cli + wasm-opt
-#   scripts/setup.sh --test   the same, plus Debian's chromium, chromium-driver
-#                             and firefox-esr, and geckodriver (from crates)
+#   scripts/setup.sh --test   the same, plus Debian's chromium, chromium-driver,
+#                             firefox-esr, webkit2gtk-driver (WebKitGTK's
+#                             MiniBrowser) and xvfb, and geckodriver (crates)
 #   scripts/setup.sh --bench  the same as --test
 set -euo pipefail
 
@@ -73,8 +74,9 @@ if ! have_version wasm-opt "version_${BINARYEN_VERSION%%.*}"; then
   npm install --global --prefix "$HOME/.cargo" --no-audit --no-fund "binaryen@$BINARYEN_VERSION"
 fi
 
-# Browsers for the tests and the benchmark: Chromium (every test) and
-# Firefox ESR (one test, and the benchmark's second browser).
+# Browsers for the tests and the benchmark: Chromium (every test), Firefox
+# ESR (the benchmark's second browser) and WebKitGTK (a page whose pool
+# cannot start).
 case "${1:-}" in
   --test | --bench)
     if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
@@ -84,6 +86,10 @@ case "${1:-}" in
     if ! command -v firefox-esr >/dev/null; then
       say "installing Debian's firefox-esr"
       apt_install firefox-esr
+    fi
+    if ! command -v WebKitWebDriver >/dev/null || ! command -v Xvfb >/dev/null; then
+      say "installing Debian's webkit2gtk-driver and xvfb (WebKitGTK, Safari's engine)"
+      apt_install webkit2gtk-driver xvfb
     fi
     if ! have_version geckodriver "$GECKODRIVER_VERSION"; then
       say "installing geckodriver $GECKODRIVER_VERSION (~2 min, once)"

@@ -243,6 +243,7 @@ impl Scheduler {
                 return self.crashed(s, generation, error)
             }
             FromWorker::Ready { .. }
+            | FromWorker::PoolFailed { .. }
             | FromWorker::ModeDone { .. }
             | FromWorker::Finished { .. }
             | FromWorker::Picture { .. } => {

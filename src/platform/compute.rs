@@ -179,10 +179,7 @@ async fn init_pool(threads: u32) {
             threads: rayon::current_num_threads() as u32,
             startup_ms: SharedClock.now_ms() - t0,
         }),
-        Err(e) => post(&FromWorker::Failed {
-            id: None,
-            error: format!("could not start the thread pool: {}", js_error_text(&e)),
-        }),
+        Err(e) => post(&FromWorker::PoolFailed { error: js_error_text(&e) }),
     }
 }
 

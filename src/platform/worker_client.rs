@@ -298,6 +298,9 @@ impl ComputeClient {
                 }
                 return;
             }
+            FromWorker::PoolFailed { error } => {
+                ClientEvent::WorkerFailed(format!("could not start the thread pool: {error}"))
+            }
             FromWorker::ModeDone { id, run } => ClientEvent::ModeDone { id, run },
             // The page steps through a run itself (one mode per request).
             FromWorker::Finished { .. } => return,

@@ -637,3 +637,23 @@ fn when_the_compute_worker_cannot_load_the_page_modes_run_and_autorun_completes(
     assert!(warning.contains("Main thread and Cooperative still run"), "{warning}");
     let _ = std::fs::remove_dir_all(&copy);
 }
+
+/// WebKitGTK as Debian ships it cannot clone shared memory to a worker, so
+/// its pool cannot start: the page says so, runs its own modes and an
+/// autorun=1 URL completes, in the real browser where it used to run
+/// nothing.
+#[test]
+fn in_webkit_without_shared_memory_the_page_modes_run_and_autorun_completes() {
+    let (_server, browser) =
+        open_in(Engine::WebKit, "?modes=sequential,main,pool,coop&bounds=300000&repeat=1&warmup=0&autorun=1", true);
+    let doc = wait_done(&browser, 120);
+    for mode in ["main", "coop"] {
+        assert_eq!(run_of(&doc, mode)["correct"], true, "{mode}");
+    }
+    for mode in ["sequential", "pool"] {
+        let result = run_of(&doc, mode)["result"].as_str().unwrap().to_string();
+        assert!(result.starts_with("not run: the thread pool could not start here"), "{mode}: {result}");
+    }
+    let warning = browser.wait_for("#pool-warning", 5).text();
+    assert!(warning.contains("could not start"), "{warning}");
+}

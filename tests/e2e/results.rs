@@ -195,6 +195,8 @@ fn a_share_link_opens_in_a_fresh_browser_and_run_here_adds_the_local_series() {
     let env = text(&fresh, "#shared-env");
     assert!(env.contains("Headless Chrome") && env.contains("cross-origin isolated"), "{env}");
     assert_eq!(text(&fresh, "#results h2"), "Shared results");
+    let check = text(&fresh, "#summary-pool .check");
+    assert!(check.contains("reported by the link"), "a shared check is the link's word: {check}");
     assert_eq!(text(&fresh, "#summary-pool .wall"), median);
     assert_eq!(text(&fresh, "#summary-pool .speedup"), speedup);
     assert_eq!(count(&fresh, "#sweep-chart .series[data-source=shared]"), 2);

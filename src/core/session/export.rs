@@ -34,10 +34,11 @@ pub fn tasks_csv(doc: &ResultDoc) -> String {
 }
 
 /// A CSV field: quoted when it holds a comma, quote or line break; a
-/// leading `=`, `+`, `-` or `@` gets a `'` so spreadsheets show it as text
-/// instead of running it as a formula.
+/// leading `=`, `+`, `-`, `@`, tab or carriage return gets a `'` so
+/// spreadsheets show it as text instead of running it as a formula (a tab
+/// or a carriage return before `=` is read past by some).
 fn field(text: &str) -> String {
-    let text = if text.starts_with(['=', '+', '-', '@']) { format!("'{text}") } else { text.to_string() };
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_string() };
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
@@ -57,6 +58,15 @@ mod tests {
     use crate::core::mode::Mode;
     use crate::core::run::document::{EnvInfo, RESULT_VERSION};
     use crate::core::run::record::{RunRecord, TaskRecord};
+
+    #[test]
+    fn formulas_are_defused_whatever_comes_before_them() {
+        for cell in ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1+1", "\r=1+1"] {
+            assert!(field(cell).trim_start_matches('"').starts_with('\''), "{cell:?}: {}", field(cell));
+        }
+        assert_eq!(field("plain, text"), "\"plain, text\"");
+        assert_eq!(field("1.5"), "1.5");
+    }
 
     #[test]
     fn one_row_per_task_with_quoting() {

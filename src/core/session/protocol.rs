@@ -66,6 +66,9 @@ pub enum FromWorker {
     Loaded,
     /// The pool is ready.
     Ready { threads: u32, startup_ms: f64 },
+    /// The pool could not start (a browser that cannot share memory with
+    /// a worker): the page runs only its own modes.
+    PoolFailed { error: String },
     /// One mode finished.
     ModeDone { id: u64, run: RunRecord },
     /// Every mode of the run finished.

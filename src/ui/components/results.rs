@@ -19,14 +19,17 @@ use crate::ui::state::Action;
 /// The check, and the answer itself where it is wrong or differs from the
 /// one above the table (a right answer may differ by mode: the counter's
 /// lost updates).
-fn check(run: &RunRecord, headline: Option<&str>) -> Html {
+/// A shared document's checks are the link's word, not this page's: they
+/// say so.
+fn check(run: &RunRecord, headline: Option<&str>, shared: bool) -> Html {
+    let by = if shared { " (reported by the link)" } else { "" };
     match run.correct {
         Some(true) if headline.is_some_and(|h| h != run.result) => {
-            html! { <span class="yes">{ format!("✓ {}", group_digits(&run.result)) }</span> }
+            html! { <span class="yes">{ format!("✓ {}{by}", group_digits(&run.result)) }</span> }
         }
-        Some(true) => html! { <span class="yes">{ "✓ correct" }</span> },
+        Some(true) => html! { <span class="yes">{ format!("✓ correct{by}") }</span> },
         Some(false) => html! {
-            <span class="no">{ format!("✗ {} (vs {})", group_digits(&run.result), run.checked_against) }</span>
+            <span class="no">{ format!("✗ {} (vs {}){by}", group_digits(&run.result), run.checked_against) }</span>
         },
         None => {
             html! { <span title={run.checked_against.clone()}>{ format!("reference: {}", group_digits(&run.result)) }</span> }
@@ -159,16 +162,30 @@ pub fn Results(props: &Props) -> Html {
                 }
                 <td class="num gap">{ gap }</td>
                 <td class="num">{ over }</td>
-                <td class="check">{ check(run, headline) }</td>
+                <td class="check">{ check(run, headline, is_shared) }</td>
             </tr>
         }
     });
-    let span = doc
-        .runs
-        .iter()
-        .chain(other.iter().flat_map(|o| o.runs.iter()))
-        .map(|r| r.tasks.iter().map(|t| t.end_ms).fold(r.wall_ms, f64::max))
-        .fold(0.0, f64::max);
+    // One time axis for both documents while they are comparable; a shared
+    // run far longer than this one's gets its own axis rather than shrink
+    // the local bars to nothing.
+    let span_of = |d: &ResultDoc| {
+        d.runs
+            .iter()
+            .map(|r| r.tasks.iter().map(|t| t.end_ms).fold(r.wall_ms, f64::max))
+            .filter(|t| t.is_finite())
+            .fold(0.0, f64::max)
+    };
+    let span = span_of(&doc);
+    let their_span = other.as_ref().map_or(span, |o| {
+        let theirs = span_of(o);
+        if theirs <= 4.0 * span {
+            theirs.max(span)
+        } else {
+            theirs
+        }
+    });
+    let span = if their_span <= 4.0 * span { their_span.max(span) } else { span };
     let repeats = if doc.warmup {
         format!("median of {} repeat(s) after a warm-up run (excluded)", doc.repeat)
     } else {
@@ -185,7 +202,11 @@ pub fn Results(props: &Props) -> Html {
             if let Some(right) = right {
                 <p class="answer" id="answer">
                     { "Answer: " }<strong>{ group_digits(&right.result) }</strong>
-                    { format!(", checked in every mode against {}.", right.checked_against) }
+                    { format!(
+                        ", checked in every mode against {}{}.",
+                        right.checked_against,
+                        if is_shared { ", as the link reports" } else { "" }
+                    ) }
                 </p>
             }
             if !doc.runs.is_empty() {
@@ -222,7 +243,7 @@ pub fn Results(props: &Props) -> Html {
                         <>
                             <Timeline doc={doc.clone()} {index} {span} source={if is_shared { "shared" } else { "here" }} />
                             if let Some((theirs, index)) = theirs {
-                                <Timeline doc={theirs} {index} {span} source="shared" />
+                                <Timeline doc={theirs} {index} span={their_span} source="shared" />
                             }
                         </>
                     }

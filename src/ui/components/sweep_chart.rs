@@ -86,11 +86,19 @@ pub fn SweepChart(props: &Props) -> Html {
         return html! {};
     }
     let max_w = series.iter().flat_map(|s| s.points.iter().map(|p| p.0)).max().unwrap_or(1).max(2);
-    let max_s = series.iter().flat_map(|s| s.points.iter().map(|p| p.1)).fold(f64::from(max_w), f64::max);
+    // The local run sets the speedup scale when there is one: a shared
+    // document cannot squash it, and its points past the top are drawn at
+    // the top.
+    let scaled = if series.iter().any(|s| s.source == "here") { "here" } else { "shared" };
+    let max_s = series
+        .iter()
+        .filter(|s| s.source == scaled)
+        .flat_map(|s| s.points.iter().map(|p| p.1))
+        .fold(f64::from(max_w), f64::max);
     let y_ticks = ticks(max_s, 5);
     let y_max = *y_ticks.last().unwrap_or(&1.0);
     let x = |n: f64| L + (n - 1.0) / f64::from(max_w - 1) * (W - L - R);
-    let y = |s: f64| T + (1.0 - s / y_max) * (H - T - B);
+    let y = |s: f64| T + (1.0 - s.clamp(0.0, y_max) / y_max) * (H - T - B);
     let path =
         |pts: &[(f64, f64)]| pts.iter().map(|&(n, s)| format!("{:.1},{:.1}", x(n), y(s))).collect::<Vec<_>>().join(" ");
 

@@ -19,6 +19,11 @@ pub enum Engine {
     Chromium,
     /// Debian's `firefox-esr` through `geckodriver` (`$FIREFOX`, `$GECKODRIVER`).
     Firefox,
+    /// WebKitGTK's MiniBrowser (Safari's engine) through `WebKitWebDriver`
+    /// (`$MINIBROWSER`, `$WEBKIT_DRIVER`), on an Xvfb display of its own. As
+    /// Debian ships it: its JavaScriptCore cannot clone shared memory to a
+    /// worker (Safari turns that on; `JSC_useSharedArrayBuffer=true` would).
+    WebKit,
 }
 
 impl Engine {
@@ -26,6 +31,7 @@ impl Engine {
         match self {
             Engine::Chromium => "Chromium",
             Engine::Firefox => "Firefox ESR",
+            Engine::WebKit => "WebKitGTK",
         }
     }
 
@@ -35,6 +41,7 @@ impl Engine {
                 [("CHROMEDRIVER", &["chromedriver"]), ("CHROMIUM", &["chromium", "chromium-browser", "google-chrome"])]
             }
             Engine::Firefox => [("GECKODRIVER", &["geckodriver"]), ("FIREFOX", &["firefox-esr", "firefox"])],
+            Engine::WebKit => [("WEBKIT_DRIVER", &["WebKitWebDriver"]), ("MINIBROWSER", &[MINIBROWSER])],
         }
     }
 
@@ -82,6 +89,12 @@ impl Engine {
                     ]
                 }
             }),
+            Engine::WebKit => json!({
+                "webkitgtk:browserOptions": {
+                    "binary": binary,
+                    "args": ["--automation", "--features=+FileSystem,+StorageAPI,+FileSystemWritableStream,+StorageAPIEstimate"]
+                }
+            }),
             Engine::Firefox => json!({
                 "browserName": "firefox",
                 "moz:firefoxOptions": {
@@ -105,10 +118,16 @@ impl Engine {
     }
 }
 
-/// `$env` if set, else the first of `names` on PATH.
+/// Debian's MiniBrowser, outside PATH.
+const MINIBROWSER: &str = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser";
+
+/// `$env` if set, else the first of `names` on PATH (or an absolute path).
 fn lookup(env: &str, names: &[&str]) -> Option<String> {
     if let Ok(path) = std::env::var(env) {
         return Some(path);
+    }
+    if let Some(path) = names.iter().find(|n| n.starts_with('/') && std::path::Path::new(n).is_file()) {
+        return Some(path.to_string());
     }
     let path = std::env::var("PATH").unwrap_or_default();
     names.iter().find_map(|name| {
@@ -152,7 +171,33 @@ pub struct Browser {
     client: Client,
     runtime: tokio::runtime::Runtime,
     driver: Child,
+    /// WebKitGTK's display.
+    xvfb: Option<Child>,
     _profile: TempDir,
+}
+
+/// An Xvfb display for a browser without a headless mode: its number.
+fn start_xvfb() -> (Child, u32) {
+    let display = 90 + (std::process::id() % 100) * 5 + (free_port() as u32 % 5);
+    let xvfb = Command::new("Xvfb")
+        .args([
+            format!(":{display}"),
+            "-screen".into(),
+            "0".into(),
+            "1280x1000x24".into(),
+            "-nolisten".into(),
+            "tcp".into(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("Xvfb (Debian's xvfb; scripts/setup.sh --test installs it)");
+    let socket = format!("/tmp/.X11-unix/X{display}");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !std::path::Path::new(&socket).exists() && Instant::now() < deadline {
+        sleep(Duration::from_millis(50));
+    }
+    (xvfb, display)
 }
 
 impl Browser {
@@ -176,9 +221,15 @@ impl Browser {
         });
         let port = free_port();
         let mut command = Command::new(&driver_path);
+        let mut xvfb = None;
         match engine {
             Engine::Chromium => command.arg(format!("--port={port}")),
             Engine::Firefox => command.args(["--host", "127.0.0.1", "--port", &port.to_string()]),
+            Engine::WebKit => {
+                let (child, display) = start_xvfb();
+                xvfb = Some(child);
+                command.env("DISPLAY", format!(":{display}")).arg(format!("--port={port}"))
+            }
         };
         let mut driver = command
             .stdout(Stdio::null())
@@ -190,6 +241,7 @@ impl Browser {
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             if Instant::now() > deadline {
                 let _ = driver.kill();
+                xvfb.iter_mut().for_each(|x| drop(x.kill()));
                 panic!("{driver_path} did not listen on port {port}");
             }
             sleep(Duration::from_millis(50));
@@ -204,9 +256,10 @@ impl Browser {
             )
             .unwrap_or_else(|e| {
                 let _ = driver.kill();
+                xvfb.iter_mut().for_each(|x| drop(x.kill()));
                 panic!("new WebDriver session with {driver_path}: {e}")
             });
-        Browser { client, runtime, driver, _profile: TempDir(profile) }
+        Browser { client, runtime, driver, xvfb, _profile: TempDir(profile) }
     }
 
     fn block<T>(&self, future: impl std::future::Future<Output = T>) -> T {
@@ -275,6 +328,10 @@ impl Drop for Browser {
         let _ = self.runtime.block_on(client.close());
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+        if let Some(xvfb) = &mut self.xvfb {
+            let _ = xvfb.kill();
+            let _ = xvfb.wait();
+        }
     }
 }
 
