@@ -46,6 +46,14 @@ impl Executor for Isolated {
     }
 }
 
+/// A new worker that has not said it is loaded after this long is taken
+/// for dead and replaced (a script that never answers).
+pub const START_TIMEOUT_MS: f64 = 20_000.0;
+
+/// Workers replaced in one run, at most, per slot: past that, the run's
+/// remaining tasks fail with the last reason instead of waiting forever.
+const REPLACEMENTS_PER_SLOT: usize = 3;
+
 /// Messages for the workers: which slot each goes to.
 pub type Outbox = Vec<(usize, ToWorker)>;
 
@@ -117,6 +125,8 @@ pub struct Scheduler {
     replace: VecDeque<(usize, u32)>,
     replaced: usize,
     reused: usize,
+    /// See [`START_TIMEOUT_MS`].
+    start_timeout_ms: f64,
 }
 
 impl Scheduler {
@@ -141,7 +151,29 @@ impl Scheduler {
             replace: VecDeque::new(),
             replaced: 0,
             reused: 0,
+            start_timeout_ms: START_TIMEOUT_MS,
         }
+    }
+
+    /// The same run with another start-up timeout (for tests).
+    pub fn with_start_timeout(self, ms: f64) -> Scheduler {
+        Scheduler { start_timeout_ms: ms, ..self }
+    }
+
+    /// Workers that have not loaded within the start-up timeout are taken
+    /// for dead: call now and then while the run waits.
+    pub fn check_start_up(&mut self) -> Outbox {
+        let now = self.ctx.clock.now_ms();
+        let late: Vec<(usize, u32)> = (0..self.slots.len())
+            .filter(|&s| !self.slots[s].ready && now - self.slots[s].created_ms > self.start_timeout_ms)
+            .map(|s| (s, self.slots[s].generation))
+            .collect();
+        let mut out = Vec::new();
+        for (s, generation) in late {
+            let why = format!("the worker did not start within {:.1} s", self.start_timeout_ms / 1e3);
+            out.extend(self.crashed(s, generation, why));
+        }
+        out
     }
 
     /// How many workers the run uses.
@@ -270,17 +302,41 @@ impl Scheduler {
                 start_ms: sent - self.t0,
                 end_ms: self.ctx.clock.now_ms() - self.t0,
                 result: String::new(),
-                error: Some(why),
+                error: Some(why.clone()),
             };
             self.outcomes[index] = Some((None, record));
         }
         // Later events of this worker are stale from now on, and it is
         // not kept for the next run.
+        let now = self.ctx.clock.now_ms();
         let slot = &mut self.slots[s];
         slot.generation = slot.generation.wrapping_add(1);
         slot.ready = false;
-        self.replace.push_back((s, slot.generation));
+        slot.created_ms = now;
+        let generation = slot.generation;
         let mut out = Vec::new();
+        if self.replaced + self.replace.len() < REPLACEMENTS_PER_SLOT * self.slots.len() {
+            self.replace.push_back((s, generation));
+        } else if self.slots.iter().all(|slot| !slot.ready) {
+            // Workers keep dying before they work: end the run with why.
+            while self.next < self.outcomes.len() {
+                let index = self.next;
+                self.next += 1;
+                let now = self.ctx.clock.now_ms() - self.t0;
+                let record = TaskRecord {
+                    index,
+                    label: self.ctx.workload.task_label(index),
+                    worker: s as u32,
+                    start_ms: now,
+                    end_ms: now,
+                    result: String::new(),
+                    error: Some(format!("not run: no worker could start ({why})")),
+                };
+                self.task_ended(s, index);
+                self.ctx.progress.task_done();
+                self.outcomes[index] = Some((None, record));
+            }
+        }
         self.broker.flush(&mut out);
         out
     }

@@ -29,6 +29,9 @@ pub struct NativeHost {
     /// as a fresh worker does beside one reused from the last run: for
     /// tests of the scheduling.
     pub stagger_ms: u64,
+    /// Isolated workers never answer (a script that hangs), with this
+    /// start-up timeout in ms: for tests of what the run does then.
+    pub silent_workers: Option<f64>,
 }
 
 impl Host for NativeHost {
@@ -64,9 +67,12 @@ impl Host for NativeHost {
     }
 
     fn run_isolated(&self, ctx: &RunContext, t0: f64) -> LocalFuture<'static, Result<IsolatedReport, ExecError>> {
-        let (ctx, stagger) = (ctx.clone(), Duration::from_millis(self.stagger_ms));
+        let (ctx, stagger, silent) = (ctx.clone(), Duration::from_millis(self.stagger_ms), self.silent_workers);
         Box::pin(async move {
             let mut scheduler = Scheduler::new(&ctx, t0);
+            if let Some(ms) = silent {
+                scheduler = scheduler.with_start_timeout(ms);
+            }
             // Memory shared on purpose (`multiprocessing.Value`).
             let cells = ctx.workload.traits().cells.map(|uses| -> Arc<dyn SharedCells> {
                 let cells = Arc::new(LocalCells::new(uses.cell_count()));
@@ -82,17 +88,20 @@ impl Host for NativeHost {
                     cells: cells.clone(),
                     ctx: ctx.clone(),
                     delay: stagger * slot as u32,
+                    silent: silent.is_some(),
                 }
                 .spawn()
             };
             let mut workers: Vec<_> = (0..scheduler.slots()).map(|s| start(s, 0)).collect();
             let mut ended = Vec::new();
             while !scheduler.is_done() {
-                let (slot, generation, event) =
-                    inbox.recv().map_err(|_| ExecError::Platform("every worker is gone".into()))?;
-                let out = match event {
-                    Event::Message(message) => scheduler.message(slot, generation, message),
-                    Event::Crashed(why) => scheduler.crashed(slot, generation, why),
+                let out = match inbox.recv_timeout(Duration::from_millis(50)) {
+                    Ok((slot, generation, Event::Message(message))) => scheduler.message(slot, generation, message),
+                    Ok((slot, generation, Event::Crashed(why))) => scheduler.crashed(slot, generation, why),
+                    Err(RecvTimeoutError::Timeout) => scheduler.check_start_up(),
+                    Err(RecvTimeoutError::Disconnected) => {
+                        return Err(ExecError::Platform("every worker is gone".into()));
+                    }
                 };
                 for (s, message) in out {
                     let _ = workers[s].0.send(message);
@@ -131,6 +140,8 @@ struct Worker {
     cells: Option<Arc<dyn SharedCells>>,
     ctx: RunContext,
     delay: Duration,
+    /// Never answers.
+    silent: bool,
 }
 
 impl Worker {
@@ -146,6 +157,10 @@ impl Worker {
     /// Like `www/compute.js` with `platform::compute`: says it is loaded,
     /// then answers messages until its channel closes or a task panics.
     fn run(self, inbox: Receiver<ToWorker>) {
+        if self.silent {
+            while inbox.recv().is_ok() {}
+            return;
+        }
         std::thread::sleep(self.delay);
         self.send(Event::Message(FromWorker::Loaded));
         let mut copy: Option<(RunContext, u32, f64)> = None;

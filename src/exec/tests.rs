@@ -276,7 +276,7 @@ fn the_queue_loses_nothing_on_isolated_workers_when_one_starts_late() {
     for (consumers, stagger_ms) in [(2, 0), (2, 200), (1, 200)] {
         let ctx = context("queue", &format!("producers=10&items=10&consumers={consumers}"), 2);
         let reference = ctx.workload.reference();
-        let host = ThreadHost { stagger_ms };
+        let host = ThreadHost { stagger_ms, ..ThreadHost::default() };
         let r = block_on(run_mode(Mode::Isolated, &ctx, &host, reference.as_ref(), None));
         let case = format!("{consumers} consumer(s), the second worker {stagger_ms} ms late");
         assert_eq!(r.result, "100 put, 100 taken: none lost, none taken twice", "{case}");
@@ -298,4 +298,18 @@ fn isolated_workers_replace_a_crashed_one_and_carry_on() {
     assert!(r.tasks[0].error.as_deref().is_some_and(|e| e.contains("panicked")), "{:?}", r.tasks[0]);
     assert!(r.tasks[1..].iter().all(|t| t.error.is_none()));
     assert_eq!(r.metrics[&Metric::WorkersReplaced], 1.0);
+}
+
+/// Workers that never answer (a script that hangs) are taken for dead
+/// after the start-up timeout and replaced; when no worker ever starts,
+/// the run ends with every task failed and why, instead of waiting forever.
+#[test]
+fn isolated_workers_that_never_answer_end_the_run_with_why() {
+    let ctx = context("primes", "bounds=1000,2000,3000", 2);
+    let host = ThreadHost { silent_workers: Some(100.0), ..ThreadHost::default() };
+    let r = block_on(run_mode(Mode::Isolated, &ctx, &host, ctx.workload.reference().as_ref(), None));
+    assert_eq!(r.failures, 3, "{:?}", r.tasks);
+    assert_eq!(r.correct, Some(false));
+    let why = r.tasks[0].error.as_deref().unwrap_or_default();
+    assert!(why.contains("did not start within 0.1 s"), "{why}");
 }

@@ -169,7 +169,8 @@ pub async fn run(ctx: &RunContext, t0: f64) -> Result<IsolatedReport, ExecError>
     }
     loop {
         // Wait for the end of the run or a crash; the handlers do the rest.
-        let replacement = std::future::poll_fn(|cx| {
+        // Once a second, workers that never loaded are taken for dead.
+        let wait = std::future::poll_fn(|cx| {
             let mut sh = shared.borrow_mut();
             if let Some(next) = sh.scheduler.replacement() {
                 Poll::Ready(Some(next))
@@ -179,8 +180,16 @@ pub async fn run(ctx: &RunContext, t0: f64) -> Result<IsolatedReport, ExecError>
                 sh.waker = Some(cx.waker().clone());
                 Poll::Pending
             }
-        })
-        .await;
+        });
+        let replacement = match futures::future::select(std::pin::pin!(wait), super::timer::sleep(1_000.0)).await {
+            futures::future::Either::Left((replacement, _)) => replacement,
+            futures::future::Either::Right(_) => {
+                let mut sh = shared.borrow_mut();
+                let out = sh.scheduler.check_start_up();
+                sh.post(out);
+                continue;
+            }
+        };
         let Some((s, generation)) = replacement else { break };
         slots[s] = place(s, generation, &shared)?; // drops the crashed worker and its handlers, here
     }

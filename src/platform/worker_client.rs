@@ -199,12 +199,29 @@ impl ComputeClient {
                 let _ = worker.post_message(&super::compute::boot_message());
                 inner.worker = Some(worker);
                 inner._handlers = Some(handlers);
+                self.time_out_start(inner.generation);
                 ClientEvent::PoolStarting { threads }
             }
             Err(e) => ClientEvent::WorkerFailed(format!("could not create the compute worker: {}", js_error_text(&e))),
         };
         drop(inner);
         (self.on_event)(event);
+    }
+
+    /// A worker that never answers (a script that hangs) fails after
+    /// [`crate::exec::isolated::START_TIMEOUT_MS`], like one that does not
+    /// load: the page then runs what it can without it.
+    fn time_out_start(&self, generation: u32) {
+        let (weak, on_event) = (Rc::downgrade(&self.inner), self.on_event.clone());
+        let limit = crate::exec::isolated::START_TIMEOUT_MS;
+        wasm_bindgen_futures::spawn_local(async move {
+            super::timer::sleep(limit).await;
+            let Some(client) = ComputeClient::current(&weak, &on_event, generation) else { return };
+            if !client.inner.borrow().ready {
+                let why = format!("the compute worker did not answer within {:.0} s", limit / 1e3);
+                (client.on_event)(ClientEvent::WorkerFailed(why));
+            }
+        });
     }
 
     /// Runs `request` on a pool of `threads`, restarting the worker first

@@ -606,26 +606,28 @@ fn the_default_queue_on_two_isolated_workers_loses_nothing_on_fresh_pages() {
     }
 }
 
-/// A compute worker whose script does not load (a 404 here; in a browser
-/// that cannot share memory with a worker, the pool fails the same way):
-/// the page says so, runs its own modes, and autorun=1 completes with the
-/// other modes listed as not run.
-#[test]
-fn when_the_compute_worker_cannot_load_the_page_modes_run_and_autorun_completes() {
-    let copy = std::env::temp_dir().join(format!("spindle-dist-404-{}", std::process::id()));
+/// The built page with `compute.js` left out (`None`: a 404) or replaced.
+fn dist_with_compute_js(name: &str, script: Option<&str>) -> std::path::PathBuf {
+    let copy = std::env::temp_dir().join(format!("spindle-dist-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&copy);
     std::fs::create_dir_all(&copy).unwrap();
     for entry in std::fs::read_dir(support::dist()).unwrap() {
         let path = entry.unwrap().path();
-        let name = path.file_name().unwrap().to_owned();
-        if name != "compute.js" {
-            std::os::unix::fs::symlink(&path, copy.join(name)).unwrap();
+        let file = path.file_name().unwrap().to_owned();
+        if file != "compute.js" {
+            std::os::unix::fs::symlink(&path, copy.join(file)).unwrap();
         }
     }
-    let server = support::Server::start(copy.clone(), true);
-    let browser = support::Browser::launch();
-    browser.goto(&server.url("/?modes=sequential,main,pool,coop&bounds=300000&repeat=1&warmup=0&autorun=1"));
-    let doc = wait_done(&browser, 60);
+    if let Some(script) = script {
+        std::fs::write(copy.join("compute.js"), script).unwrap();
+    }
+    copy
+}
+
+/// What a page whose pool cannot start must show once autorun=1 is done:
+/// its own modes right, the others not run, and why.
+fn assert_page_modes_ran(browser: &support::Browser, secs: u64) {
+    let doc = wait_done(browser, secs);
     for mode in ["main", "coop"] {
         assert_eq!(run_of(&doc, mode)["correct"], true, "{mode}");
     }
@@ -635,7 +637,27 @@ fn when_the_compute_worker_cannot_load_the_page_modes_run_and_autorun_completes(
     }
     let warning = browser.wait_for("#pool-warning", 5).text();
     assert!(warning.contains("Main thread and Cooperative still run"), "{warning}");
-    let _ = std::fs::remove_dir_all(&copy);
+}
+
+const PAGE_AND_POOL: &str = "/?modes=sequential,main,pool,coop&bounds=300000&repeat=1&warmup=0&autorun=1";
+
+/// A compute worker whose script does not load (a 404) or never answers
+/// (a script that hangs): the page says so, runs its own modes, and
+/// autorun=1 completes with the other modes listed as not run.
+#[test]
+fn when_the_compute_worker_cannot_load_or_never_answers_the_page_modes_run() {
+    for (name, script, secs) in [("404", None, 60), ("silent", Some("// never answers\n"), 90)] {
+        let dir = dist_with_compute_js(name, script);
+        let server = support::Server::start(dir.clone(), true);
+        let browser = support::Browser::launch();
+        browser.goto(&server.url(PAGE_AND_POOL));
+        assert_page_modes_ran(&browser, secs);
+        if script.is_some() {
+            let pool = browser.wait_for("#env-pool", 5).text();
+            assert!(pool.contains("did not answer within 20 s"), "{pool}");
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
 
 /// WebKitGTK as Debian ships it cannot clone shared memory to a worker, so
@@ -644,16 +666,8 @@ fn when_the_compute_worker_cannot_load_the_page_modes_run_and_autorun_completes(
 /// nothing.
 #[test]
 fn in_webkit_without_shared_memory_the_page_modes_run_and_autorun_completes() {
-    let (_server, browser) =
-        open_in(Engine::WebKit, "?modes=sequential,main,pool,coop&bounds=300000&repeat=1&warmup=0&autorun=1", true);
-    let doc = wait_done(&browser, 120);
-    for mode in ["main", "coop"] {
-        assert_eq!(run_of(&doc, mode)["correct"], true, "{mode}");
-    }
-    for mode in ["sequential", "pool"] {
-        let result = run_of(&doc, mode)["result"].as_str().unwrap().to_string();
-        assert!(result.starts_with("not run: the thread pool could not start here"), "{mode}: {result}");
-    }
-    let warning = browser.wait_for("#pool-warning", 5).text();
-    assert!(warning.contains("could not start"), "{warning}");
+    let (_server, browser) = open_in(Engine::WebKit, &PAGE_AND_POOL[1..], true);
+    assert_page_modes_ran(&browser, 120);
+    let pool = browser.wait_for("#env-pool", 5).text();
+    assert!(pool.contains("The object can not be cloned"), "{pool}");
 }
