@@ -316,6 +316,12 @@ impl Browser {
         }
     }
 
+    /// A PNG of the page as it is now.
+    #[allow(dead_code)] // for looking at the page while writing a test
+    pub fn screenshot(&self) -> Vec<u8> {
+        self.block(self.client.screenshot()).expect("a screenshot")
+    }
+
     /// Browser console entries so far (chromedriver's log endpoint).
     pub fn console(&self) -> Vec<Value> {
         self.block(self.client.issue_cmd(BrowserLog)).ok().and_then(|v| v.as_array().cloned()).unwrap_or_default()
