@@ -176,27 +176,23 @@ pub struct Browser {
     _profile: TempDir,
 }
 
-/// An Xvfb display for a browser without a headless mode: its number.
+/// An Xvfb display for a browser without a headless mode, on a display
+/// number Xvfb picks itself (`-displayfd`): the server and its number.
 fn start_xvfb() -> (Child, u32) {
-    let display = 90 + (std::process::id() % 100) * 5 + (free_port() as u32 % 5);
-    let xvfb = Command::new("Xvfb")
-        .args([
-            format!(":{display}"),
-            "-screen".into(),
-            "0".into(),
-            "1280x1000x24".into(),
-            "-nolisten".into(),
-            "tcp".into(),
-        ])
-        .stdout(Stdio::null())
+    use std::io::BufRead as _;
+    let mut xvfb = Command::new("Xvfb")
+        .args(["-displayfd", "1", "-screen", "0", "1280x1000x24", "-nolisten", "tcp"])
+        .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .expect("Xvfb (Debian's xvfb; scripts/setup.sh --test installs it)");
-    let socket = format!("/tmp/.X11-unix/X{display}");
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !std::path::Path::new(&socket).exists() && Instant::now() < deadline {
-        sleep(Duration::from_millis(50));
-    }
+    let mut line = String::new();
+    let stdout = xvfb.stdout.take().expect("Xvfb's stdout");
+    let _ = std::io::BufReader::new(stdout).read_line(&mut line);
+    let display = line.trim().parse().unwrap_or_else(|_| {
+        let _ = xvfb.kill();
+        panic!("Xvfb did not say which display it took: {line:?}")
+    });
     (xvfb, display)
 }
 
