@@ -168,27 +168,28 @@ pub async fn run(ctx: &RunContext, t0: f64) -> Result<IsolatedReport, ExecError>
         slots.push(place(s, 0, &shared)?);
     }
     loop {
-        // Wait for the end of the run or a crash; the handlers do the rest.
-        // Once a second, workers that never loaded are taken for dead.
-        let wait = std::future::poll_fn(|cx| {
+        // Wait for the end of the run or a crash (the handlers do the
+        // rest), or for a second to pass: then workers that never loaded
+        // are taken for dead.
+        let mut second = super::timer::sleep(1_000.0);
+        let next = std::future::poll_fn(|cx| {
             let mut sh = shared.borrow_mut();
             if let Some(next) = sh.scheduler.replacement() {
-                Poll::Ready(Some(next))
+                Poll::Ready(Some(Some(next)))
             } else if sh.scheduler.is_done() {
-                Poll::Ready(None)
+                Poll::Ready(Some(None))
             } else {
                 sh.waker = Some(cx.waker().clone());
-                Poll::Pending
+                drop(sh);
+                std::future::Future::poll(std::pin::Pin::new(&mut second), cx).map(|()| None)
             }
-        });
-        let replacement = match futures::future::select(std::pin::pin!(wait), super::timer::sleep(1_000.0)).await {
-            futures::future::Either::Left((replacement, _)) => replacement,
-            futures::future::Either::Right(_) => {
-                let mut sh = shared.borrow_mut();
-                let out = sh.scheduler.check_start_up();
-                sh.post(out);
-                continue;
-            }
+        })
+        .await;
+        let Some(replacement) = next else {
+            let mut sh = shared.borrow_mut();
+            let out = sh.scheduler.check_start_up();
+            sh.post(out);
+            continue;
         };
         let Some((s, generation)) = replacement else { break };
         slots[s] = place(s, generation, &shared)?; // drops the crashed worker and its handlers, here

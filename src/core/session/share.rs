@@ -11,7 +11,6 @@ use std::fmt;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use miniz_oxide::inflate::TINFLStatus;
-use serde::Deserialize;
 
 use crate::core::run::bounded;
 use crate::core::run::document::{ResultDoc, RESULT_VERSION};
@@ -116,13 +115,6 @@ fn pack(doc: &ResultDoc) -> String {
     format!("{FRAGMENT_KEY}{}", URL_SAFE_NO_PAD.encode(&bytes))
 }
 
-/// The one field read before the rest: which format the document is in.
-#[derive(Deserialize)]
-struct Head {
-    #[serde(default)]
-    version: Option<u64>,
-}
-
 /// Reads a fragment (with or without `#`), upgrades an older document to
 /// the current format and checks it.
 ///
@@ -160,20 +152,9 @@ pub fn read_document(json: &[u8]) -> Result<ResultDoc, ShareError> {
     if json.len() > MAX_JSON_BYTES {
         return Err(ShareError::TooLarge);
     }
-    // One parse in the usual case; the format version is looked at alone
-    // only to say why a document did not read.
-    let doc: ResultDoc = match serde_json::from_slice(json) {
-        Ok(doc) => doc,
-        Err(e) => {
-            return Err(match serde_json::from_slice::<Head>(json) {
-                Ok(Head { version: Some(v) }) if v > u64::from(RESULT_VERSION) => {
-                    ShareError::NewerResult(u32::try_from(v).unwrap_or(u32::MAX))
-                }
-                Ok(Head { version: None }) => ShareError::NotAResult("no format version".into()),
-                _ => ShareError::NotAResult(e.to_string()),
-            })
-        }
-    };
+    // A newer document with fields this page does not know still parses
+    // (they are ignored), and its version says it is newer.
+    let doc: ResultDoc = serde_json::from_slice(json).map_err(|e| ShareError::NotAResult(e.to_string()))?;
     if doc.version > RESULT_VERSION {
         return Err(ShareError::NewerResult(doc.version));
     }
