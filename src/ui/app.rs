@@ -24,7 +24,7 @@ use crate::platform::io::BrowserIo;
 use crate::platform::meter::MainThreadMeter;
 use crate::platform::progress::Reporter;
 use crate::platform::worker_client::{ClientEvent, ComputeClient};
-use crate::platform::{env, url};
+use crate::platform::{env, share, url};
 
 impl Reducible for State {
     type Action = Action;
@@ -112,6 +112,34 @@ pub fn App() -> Html {
     }
 
     use_effect_with((), |_| env::mark_ready());
+
+    // A share link in the address is read once the page is shown.
+    {
+        let (fragment, dispatcher) = (state.link_to_read.clone(), state.dispatcher());
+        use_effect_with((), move |_| {
+            if let Some(fragment) = fragment {
+                wasm_bindgen_futures::spawn_local(async move {
+                    let read = share::decode(&fragment).await.map(Rc::new).map_err(|e| e.to_string());
+                    dispatcher.dispatch(Action::LinkRead(read));
+                });
+            }
+        });
+    }
+
+    // "Copy link": the link is made with the browser's own compression.
+    {
+        let doc = state.link_wanted.then(|| state.result()).flatten();
+        let dispatcher = state.dispatcher();
+        use_effect_with(doc.as_ref().map(|d| Rc::as_ptr(d) as usize), move |wanted| {
+            if wanted.is_some() {
+                if let Some(doc) = doc {
+                    wasm_bindgen_futures::spawn_local(async move {
+                        dispatcher.dispatch(Action::LinkMade(share::encode(&doc).await));
+                    });
+                }
+            }
+        });
+    }
 
     // The setup always stands in the URL.
     use_effect_with(state.setup.to_query(), |query| url::replace_query(query));

@@ -154,8 +154,13 @@ pub struct State {
     picture_for: Option<(String, Params)>,
     /// A result opened from a share link: measured elsewhere.
     pub shared: Option<Rc<ResultDoc>>,
+    /// The share link in the address, to read after the page is shown
+    /// (reading may take a moment; the page is usable meanwhile).
+    pub link_to_read: Option<String>,
     /// The latest share link made, and whether its tasks were left out.
     pub link: Option<share::Link>,
+    /// "Copy link" was pressed: the link is being made.
+    pub link_wanted: bool,
     /// During a run, the result document of the steps done so far: built
     /// when a step ends, not at every tick, so the results are not redrawn
     /// 30 times a second while workers compete for the cores.
@@ -244,6 +249,11 @@ pub enum Action {
     Picture(Picture),
     /// "Copy link" pressed: make the link for the latest result.
     MakeLink,
+    /// The link for the latest result, made (or not: the browser could
+    /// not compress).
+    LinkMade(Option<share::Link>),
+    /// The share link in the address, read: its result, or why not.
+    LinkRead(Result<Rc<ResultDoc>, String>),
 }
 
 impl State {
@@ -258,11 +268,7 @@ impl State {
             PoolStatus::Unavailable(NOT_ISOLATED.into())
         };
         let fragment = fragment.trim_start_matches('#');
-        let shared = if fragment.starts_with(share::FRAGMENT_KEY) {
-            share::decode(fragment).map(Rc::new).map_err(|e| messages.push(e.to_string())).ok()
-        } else {
-            None
-        };
+        let link_to_read = fragment.starts_with(share::FRAGMENT_KEY).then(|| fragment.to_string());
         let mut state = State {
             setup,
             messages: Vec::new(),
@@ -274,8 +280,10 @@ impl State {
             picture: None,
             picture_for: None,
             so_far: None,
-            shared,
+            shared: None,
+            link_to_read,
             link: None,
+            link_wanted: false,
         };
         if state.setup.autorun {
             match state.unrunnable_modes() {
@@ -665,8 +673,24 @@ impl State {
                 }
             }
             Action::MakeLink => {
-                if let RunStatus::Done(doc) = &self.run {
-                    self.link = Some(share::encode(doc));
+                if let RunStatus::Done(_) = &self.run {
+                    self.link = None;
+                    self.link_wanted = true;
+                }
+            }
+            Action::LinkMade(link) if self.link_wanted => {
+                self.link_wanted = false;
+                match link {
+                    Some(link) => self.link = Some(link),
+                    None => self.messages.push("This browser could not compress the link.".into()),
+                }
+            }
+            Action::LinkMade(_) => {}
+            Action::LinkRead(result) => {
+                self.link_to_read = None;
+                match result {
+                    Ok(doc) => self.shared = Some(doc),
+                    Err(why) => self.messages.push(why),
                 }
             }
         }
@@ -897,23 +921,36 @@ mod tests {
         assert_eq!(s.run.name(), "done");
         assert_eq!(s.cannot_run(), None);
         let s = s.apply(Action::MakeLink);
+        assert!(s.link_wanted && s.link.is_none(), "the link is being made");
+        let RunStatus::Done(doc) = &s.run else { panic!() };
+        let made = share::encode(doc);
+        let s = s.apply(Action::LinkMade(Some(made)));
+        assert!(!s.link_wanted);
         assert!(s.link.as_ref().unwrap().fragment.starts_with("result="));
     }
 
     #[test]
     fn a_share_link_opens_as_a_shared_result_and_a_bad_one_says_why() {
         let (s, id) = started("modes=sequential,pool&repeat=1&warmup=0");
-        let s = run_all(s, id, |_| 10.0).apply(Action::MakeLink);
-        let link = s.link.clone().unwrap();
+        let s = run_all(s, id, |_| 10.0);
         let RunStatus::Done(doc) = &s.run else { panic!() };
+        let link = share::encode(doc);
+        // The page is shown first; the link is read after (platform::share).
         let opened = State::new(&doc.setup, &format!("#{}", link.fragment), env(true));
+        assert_eq!(opened.link_to_read.as_deref(), Some(link.fragment.as_str()));
+        assert_eq!(opened.shared, None);
+        let read = share::decode(&link.fragment).map(Rc::new).map_err(|e| e.to_string());
+        let opened = opened.apply(Action::LinkRead(read));
         assert!(opened.messages.is_empty(), "{:?}", opened.messages);
+        assert_eq!(opened.link_to_read, None);
         assert_eq!(opened.shared.as_deref(), Some(&**doc));
         assert_eq!(opened.setup, Setup::from_query(&doc.setup, 2).0);
         let broken = State::new("", "#result=AQ-garbage", env(true));
+        let read = share::decode(broken.link_to_read.as_deref().unwrap()).map(Rc::new).map_err(|e| e.to_string());
+        let broken = broken.apply(Action::LinkRead(read));
         assert_eq!(broken.shared, None);
         assert!(broken.messages[0].contains("cannot be opened"), "{:?}", broken.messages);
-        assert!(State::new("", "#results", env(true)).messages.is_empty(), "another anchor is not a link");
+        assert_eq!(State::new("", "#results", env(true)).link_to_read, None, "another anchor is not a link");
     }
 
     #[test]

@@ -264,6 +264,12 @@ fn hostile_share_links_say_why_and_leave_a_working_page() {
                 ("", ""),
             ),
         ),
+        ("unpacks to more than 16 MiB", {
+            use base64::Engine as _;
+            let mut packed = vec![1u8];
+            packed.extend(miniz_oxide::deflate::compress_to_vec_zlib(&vec![b' '; (32 << 20) + 1], 9));
+            format!("result={}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(packed))
+        }),
     ];
     for (why, link) in links {
         browser.goto(&server.url(&format!("/?bounds=1000&modes=sequential&repeat=1&warmup=0#{link}")));

@@ -2,6 +2,12 @@
 //! reaches a server and needs no storage.
 //!
 //! `#result=` + base64url(`[LINK_FORMAT]` + zlib(the [`ResultDoc`] as JSON)).
+//!
+//! The steps are separate so that the zlib in the middle can be the
+//! browser's own (`CompressionStream("deflate")`, in `platform::share`):
+//! [`document_json`] → zlib → [`frame`] to make a link, [`unframe`] → inflate
+//! → [`read_document`] to read one. On the host (tests, fuzzers, tools)
+//! [`encode`] and [`decode`] do the whole way with `miniz_oxide`.
 //! The first byte versions the framing; the document carries its own
 //! `version` (see [`RESULT_VERSION`]). zlib's checksum catches damaged and
 //! tampered links; everything decoded is checked before the page uses it.
@@ -10,7 +16,6 @@ use std::fmt;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use miniz_oxide::inflate::TINFLStatus;
 
 use crate::core::run::bounded;
 use crate::core::run::document::{ResultDoc, RESULT_VERSION};
@@ -26,8 +31,10 @@ pub const FRAGMENT_KEY: &str = "result=";
 pub const MAX_LINK_CHARS: usize = 1_000_000;
 /// Longer fragments are refused before decoding.
 pub const MAX_FRAGMENT_CHARS: usize = 2_000_000;
-/// The JSON inside may not inflate to more than this.
-pub const MAX_JSON_BYTES: usize = 32 << 20;
+/// The JSON inside may not inflate to more than this: the page's own links
+/// (≤ 1,000,000 characters) unpack to a few MiB; in the browser, reading
+/// one at the limit holds about three times this for a moment.
+pub const MAX_JSON_BYTES: usize = 16 << 20;
 /// Task records in one document, at most.
 pub const MAX_TASKS: usize = bounded::MAX_TASKS;
 
@@ -91,36 +98,50 @@ pub struct Link {
     pub tasks_left_out: bool,
 }
 
-/// The fragment for `doc`. Without its per-task records if the link would
-/// otherwise pass [`MAX_LINK_CHARS`].
-pub fn encode(doc: &ResultDoc) -> Link {
-    let fragment = pack(doc);
-    if fragment.len() <= MAX_LINK_CHARS {
-        return Link { fragment, tasks_left_out: false };
+/// The document as a link carries it: JSON, with or without its per-task
+/// records.
+pub fn document_json(doc: &ResultDoc, with_tasks: bool) -> Vec<u8> {
+    let json = |doc: &ResultDoc| serde_json::to_vec(doc).expect("the result document is plain data");
+    if with_tasks {
+        return json(doc);
     }
     let mut lean = doc.clone();
     for run in &mut lean.runs {
         run.tasks.clear();
     }
-    Link { fragment: pack(&lean), tasks_left_out: true }
+    json(&lean)
 }
 
-/// zlib's strongest level: links are made once and should be short.
-const LEVEL: u8 = 9;
-
-fn pack(doc: &ResultDoc) -> String {
-    let json = serde_json::to_vec(doc).expect("the result document is plain data");
-    let mut bytes = vec![LINK_FORMAT];
-    bytes.extend(miniz_oxide::deflate::compress_to_vec_zlib(&json, LEVEL));
+/// The fragment (`result=…`) for zlib-compressed document JSON.
+pub fn frame(packed: &[u8]) -> String {
+    let mut bytes = Vec::with_capacity(packed.len() + 1);
+    bytes.push(LINK_FORMAT);
+    bytes.extend_from_slice(packed);
     format!("{FRAGMENT_KEY}{}", URL_SAFE_NO_PAD.encode(&bytes))
 }
 
-/// Reads a fragment (with or without `#`), upgrades an older document to
-/// the current format and checks it.
+/// The fragment for `doc`, compressed with `compress` (zlib): without its
+/// per-task records if the link would otherwise pass [`MAX_LINK_CHARS`].
+pub fn link_with(doc: &ResultDoc, compress: impl Fn(&[u8]) -> Vec<u8>) -> Link {
+    let fragment = frame(&compress(&document_json(doc, true)));
+    if fragment.len() <= MAX_LINK_CHARS {
+        return Link { fragment, tasks_left_out: false };
+    }
+    Link { fragment: frame(&compress(&document_json(doc, false))), tasks_left_out: true }
+}
+
+/// [`link_with`] `miniz_oxide` (the host's zlib).
+#[cfg(not(target_arch = "wasm32"))]
+pub fn encode(doc: &ResultDoc) -> Link {
+    link_with(doc, |json| miniz_oxide::deflate::compress_to_vec_zlib(json, 9))
+}
+
+/// The zlib data a fragment (with or without `#`) carries, after checking
+/// its framing and length.
 ///
 /// # Errors
-/// Anything that is not an intact, plausible result, in words.
-pub fn decode(fragment: &str) -> Result<ResultDoc, ShareError> {
+/// Not a link, too long, not base64url, or an unknown format.
+pub fn unframe(fragment: &str) -> Result<Vec<u8>, ShareError> {
     let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
     let text = fragment.strip_prefix(FRAGMENT_KEY).ok_or(ShareError::NotALink)?;
     if text.is_empty() {
@@ -129,12 +150,27 @@ pub fn decode(fragment: &str) -> Result<ResultDoc, ShareError> {
     if fragment.len() > MAX_FRAGMENT_CHARS {
         return Err(ShareError::TooLong { chars: fragment.len() });
     }
-    let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|e| ShareError::NotBase64(e.to_string()))?;
-    let (&format, packed) = bytes.split_first().ok_or(ShareError::Empty)?;
-    if format != LINK_FORMAT {
-        return Err(ShareError::Format(format));
+    let mut bytes = URL_SAFE_NO_PAD.decode(text).map_err(|e| ShareError::NotBase64(e.to_string()))?;
+    match bytes.first() {
+        None => Err(ShareError::Empty),
+        Some(&LINK_FORMAT) => {
+            bytes.remove(0);
+            Ok(bytes)
+        }
+        Some(&format) => Err(ShareError::Format(format)),
     }
-    let json = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(packed, MAX_JSON_BYTES).map_err(|e| match e
+}
+
+/// Reads a fragment (with or without `#`) with `miniz_oxide` (the host's
+/// zlib): [`unframe`], inflate, [`read_document`].
+///
+/// # Errors
+/// Anything that is not an intact, plausible result, in words.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn decode(fragment: &str) -> Result<ResultDoc, ShareError> {
+    use miniz_oxide::inflate::TINFLStatus;
+    let packed = unframe(fragment)?;
+    let json = miniz_oxide::inflate::decompress_to_vec_zlib_with_limit(&packed, MAX_JSON_BYTES).map_err(|e| match e
         .status
     {
         TINFLStatus::HasMoreOutput => ShareError::TooLarge,
