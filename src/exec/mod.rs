@@ -253,6 +253,7 @@ pub async fn run_mode(
             failures: 0,
             metrics: BTreeMap::new(),
             responsiveness: None,
+            checked_here: false,
         };
     }
     // No known answer and no Sequential run to compare with: compute the
@@ -284,6 +285,7 @@ pub async fn run_mode(
                 failures: ctx.workload.task_count(),
                 metrics: BTreeMap::new(),
                 responsiveness: None,
+                checked_here: false,
             }
         }
     };
@@ -315,6 +317,7 @@ pub async fn run_mode(
         failures,
         metrics: run.metrics,
         responsiveness: None,
+        checked_here: false,
     }
 }
 

@@ -711,6 +711,7 @@ fn not_run(mode: Mode, why: &str) -> RunRecord {
         failures: 0,
         metrics: Default::default(),
         responsiveness: None,
+        checked_here: false,
     }
 }
 
@@ -727,6 +728,7 @@ fn crashed_run(step: PlanStep, error: String, wall_ms: f64) -> RunRecord {
         failures: 1,
         metrics: Default::default(),
         responsiveness: None,
+        checked_here: false,
     }
 }
 
@@ -943,7 +945,11 @@ mod tests {
         let opened = opened.apply(Action::LinkRead(read));
         assert!(opened.messages.is_empty(), "{:?}", opened.messages);
         assert_eq!(opened.link_to_read, None);
-        assert_eq!(opened.shared.as_deref(), Some(&**doc));
+        let shared = opened.shared.as_deref().unwrap();
+        assert_eq!((&shared.setup, &shared.stats), (&doc.setup, &doc.stats));
+        // The link says "1" was right; the page knows the sums and says not.
+        assert!(doc.runs.iter().all(|r| r.correct == Some(true)));
+        assert!(shared.runs.iter().all(|r| r.checked_here && r.correct == Some(false)), "{:?}", shared.runs);
         assert_eq!(opened.setup, Setup::from_query(&doc.setup, 2).0);
         let broken = State::new("", "#result=AQ-garbage", env(true));
         let read = share::decode(broken.link_to_read.as_deref().unwrap()).map(Rc::new).map_err(|e| e.to_string());

@@ -196,7 +196,7 @@ fn a_share_link_opens_in_a_fresh_browser_and_run_here_adds_the_local_series() {
     assert!(env.contains("Headless Chrome") && env.contains("cross-origin isolated"), "{env}");
     assert_eq!(text(&fresh, "#results h2"), "Shared results");
     let check = text(&fresh, "#summary-pool .check");
-    assert!(check.contains("reported by the link"), "a shared check is the link's word: {check}");
+    assert!(check.contains("✓") && check.contains("checked here"), "the page knows these sums: {check}");
     assert_eq!(text(&fresh, "#summary-pool .wall"), median);
     assert_eq!(text(&fresh, "#summary-pool .speedup"), speedup);
     assert_eq!(count(&fresh, "#sweep-chart .series[data-source=shared]"), 2);
@@ -279,6 +279,13 @@ fn hostile_share_links_say_why_and_leave_a_working_page() {
         assert!(browser.find("#shared").is_none(), "{why}");
         assert!(console_errors(&browser).is_empty(), "{why}: {:?}", console_errors(&browser));
     }
+
+    // A wrong answer the link calls right: the page knows the sums.
+    let claim = hostile_link(|d| d["runs"][1]["result"] = json!("1,2,3"), ("", ""));
+    browser.goto(&server.url(&format!("/?bounds=1000&modes=sequential&repeat=1&warmup=0#{claim}")));
+    let check = text(&browser, "#summary-pool .check");
+    assert!(check.contains("✗") && check.contains("checked here"), "{check}");
+
     browser.find("#run").unwrap().click();
     let doc = wait_done(&browser, 60);
     assert_eq!(doc["runs"][0]["result"], "76127");

@@ -172,6 +172,7 @@ mod tests {
                 failures: 0,
                 metrics: BTreeMap::new(),
                 responsiveness: None,
+                checked_here: false,
             }],
         };
         let v: serde_json::Value = serde_json::from_str(&doc.to_json()).unwrap();

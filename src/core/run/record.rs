@@ -67,6 +67,11 @@ pub struct RunRecord {
     /// How the page's main thread fared while this mode ran.
     #[serde(default)]
     pub responsiveness: Option<Responsiveness>,
+    /// For a run read from a share link: whether this page checked its
+    /// answer itself (`true`) or `correct` is the link's word (`false`).
+    /// Never part of the document.
+    #[serde(skip)]
+    pub checked_here: bool,
 }
 
 /// A figure only some modes measure; in JSON, its snake_case name.
@@ -152,6 +157,7 @@ impl RunRecord {
             failures: self.failures,
             metrics: self.metrics.clone(),
             responsiveness: self.responsiveness,
+            checked_here: self.checked_here,
         }
     }
 
@@ -169,6 +175,7 @@ impl RunRecord {
             failures: 0,
             metrics: Default::default(),
             responsiveness: None,
+            checked_here: false,
         }
     }
 

@@ -106,6 +106,7 @@ mod tests {
                 failures: 1,
                 metrics: Default::default(),
                 responsiveness: None,
+                checked_here: false,
             }],
             stats: vec![],
             amdahl: vec![],

@@ -21,6 +21,7 @@ use crate::core::run::bounded;
 use crate::core::run::document::{ResultDoc, RESULT_VERSION};
 use crate::core::run::stats::{self, Measured, PlanStep};
 use crate::core::session::setup::{MAX_WORKERS, REPEATS};
+use crate::core::workload;
 
 /// The framing of a link (the first byte after base64url decoding).
 pub const LINK_FORMAT: u8 = 1;
@@ -197,9 +198,27 @@ pub fn read_document(json: &[u8]) -> Result<ResultDoc, ShareError> {
     if doc.version == 0 {
         return Err(ShareError::NotAResult("no format version".into()));
     }
-    let doc = upgrade(doc);
+    let mut doc = upgrade(doc);
     check(&doc)?;
+    recheck(&mut doc);
     Ok(doc)
+}
+
+/// Checks the answers a link reports where this page knows the right one
+/// at once (a table or a formula: see `Policy::checkable_at_once`), and
+/// marks those runs `checked_here`; the others keep the link's word.
+fn recheck(doc: &mut ResultDoc) {
+    let Some(spec) = crate::core::workload::find(&doc.workload) else { return };
+    let Ok((work, _)) = (spec.build)(&doc.params) else { return };
+    if !workload::checkable_at_once(&*work) {
+        return;
+    }
+    let Some(reference) = work.reference() else { return };
+    for run in doc.runs.iter_mut().filter(|r| r.correct.is_some()) {
+        run.correct = Some(workload::is_correct(&*work, &run.result, &reference));
+        run.checked_against = reference.source.to_string();
+        run.checked_here = true;
+    }
 }
 
 /// A document of an older format, brought to the current one. Version 1
@@ -419,6 +438,7 @@ mod tests {
             failures: 0,
             metrics: BTreeMap::from([(Metric::MessageMs, 0.125)]),
             responsiveness: Some(Responsiveness { longest_gap_ms: 16.7, gaps_over_50ms: 0, sightings: 12 }),
+            checked_here: false,
         };
         doc_with(vec![
             run(Mode::Sequential, 10.123456789, vec![task(0, 0, 0.0, 4.5), task(1, 0, 4.5, 10.1)]),
@@ -555,6 +575,25 @@ mod tests {
         assert!(matches!(&e, ShareError::Implausible(why) if why.contains("serial fraction")), "{e:?}");
     }
 
+    /// A link's "✓ correct" is its own claim: where the page knows the
+    /// answer at once (primes' table), it checks it; elsewhere the claim
+    /// stands, marked as the link's.
+    #[test]
+    fn reported_answers_are_checked_here_where_the_page_knows_them() {
+        let mut claim = sample();
+        claim.params = [("bounds".to_string(), "1000000,2000000".to_string())].into();
+        for run in &mut claim.runs {
+            run.result = "37550402023,142913828922".into();
+        }
+        claim.runs[1].result = "1,2".into(); // wrong, but claimed right
+        let opened = decode(&encode(&claim).fragment).unwrap();
+        assert!(opened.runs.iter().all(|r| r.checked_here));
+        assert_eq!((opened.runs[0].correct, opened.runs[1].correct), (Some(true), Some(false)));
+        // Bounds outside the table would need the sieve: the claim stands.
+        let opened = decode(&encode(&sample()).fragment).unwrap();
+        assert!(opened.runs.iter().all(|r| !r.checked_here && r.correct == Some(true)));
+    }
+
     #[test]
     fn what_json_cannot_hold_or_past_a_count_is_refused_while_parsing() {
         let not_a_result: Vec<(&str, String)> = vec![
@@ -661,6 +700,7 @@ mod tests {
                     gaps_over_50ms,
                     sightings,
                 }),
+                checked_here: false,
             })
     }
 

@@ -143,6 +143,18 @@ pub trait Policy: Send + Sync {
     fn is_correct(&self, answer: &str, reference: &Reference) -> bool {
         answer == reference.answer
     }
+    /// Whether an answer someone else reported (a share link) can be
+    /// checked here at once: the reference is a table or a formula, not a
+    /// computation, and the answer does not depend on how the run went.
+    fn checkable_at_once(&self) -> bool {
+        true
+    }
+}
+
+/// Whether a reported answer of `work` can be checked here at once (see
+/// [`Policy::checkable_at_once`]).
+pub fn checkable_at_once(work: &dyn Workload) -> bool {
+    work.traits().policy.is_none_or(|p| p.checkable_at_once())
 }
 
 /// Why `mode` does not apply to `work`, if it does not.

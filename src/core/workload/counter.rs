@@ -199,6 +199,11 @@ impl UsesCells for Counter {
 }
 
 impl Policy for Counter {
+    /// The unsynchronised count is whatever the run lost.
+    fn checkable_at_once(&self) -> bool {
+        false
+    }
+
     fn main_thread_limit(&self) -> Option<String> {
         (self.expected() > MAIN_THREAD_TOTAL).then(|| {
             format!("{} increments; on the page's main thread the limit is {MAIN_THREAD_TOTAL}", self.expected())

@@ -135,6 +135,11 @@ impl Draws for Mandelbrot {
 }
 
 impl Policy for Mandelbrot {
+    /// Its reference is the sequential render: a run.
+    fn checkable_at_once(&self) -> bool {
+        false
+    }
+
     fn main_thread_limit(&self) -> Option<String> {
         let work = self.width * self.height * self.iters;
         (work > MAIN_THREAD_WORK)

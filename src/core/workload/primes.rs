@@ -305,6 +305,11 @@ impl Sliced for Primes {
 }
 
 impl Policy for Primes {
+    /// Only bounds in the table: the sieve takes as long as a run.
+    fn checkable_at_once(&self) -> bool {
+        self.bounds.iter().all(|b| KNOWN_SUMS.iter().any(|(n, _)| n == b))
+    }
+
     fn main_thread_limit(&self) -> Option<String> {
         let total: u64 = self.bounds.iter().sum();
         (total > MAIN_THREAD_TOTAL).then(|| {

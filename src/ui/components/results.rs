@@ -22,7 +22,11 @@ use crate::ui::state::Action;
 /// A shared document's checks are the link's word, not this page's: they
 /// say so.
 fn check(run: &RunRecord, headline: Option<&str>, shared: bool) -> Html {
-    let by = if shared { " (reported by the link)" } else { "" };
+    let by = match (shared, run.checked_here) {
+        (false, _) => "",
+        (true, true) => " (checked here)",
+        (true, false) => " (reported by the link)",
+    };
     match run.correct {
         Some(true) if headline.is_some_and(|h| h != run.result) => {
             html! { <span class="yes">{ format!("✓ {}{by}", group_digits(&run.result)) }</span> }
@@ -205,7 +209,11 @@ pub fn Results(props: &Props) -> Html {
                     { format!(
                         ", checked in every mode against {}{}.",
                         right.checked_against,
-                        if is_shared { ", as the link reports" } else { "" }
+                        match (is_shared, right.checked_here) {
+                            (false, _) => "",
+                            (true, true) => ", and checked again here",
+                            (true, false) => ", as the link reports",
+                        }
                     ) }
                 </p>
             }
