@@ -41,6 +41,10 @@ fn most_in_flight(run: &Value) -> usize {
 fn both_modes_give_the_known_sums_on_the_default_bounds() {
     let (_server, browser) = open("?workers=2&autorun=1");
     let doc = wait_done(&browser, 120);
+    let source = browser.wait_for("p.source", 5).text();
+    assert!(source.starts_with("From the tutorial on threads vs processes for sum of primes"), "{source}");
+    let page = browser.eval("return document.body.textContent;", vec![]);
+    assert!(!page.as_str().unwrap().contains("shared/"), "the page names no path of this repository");
 
     assert_eq!(doc["version"], 2);
     assert_eq!(doc["workload"], "primes");

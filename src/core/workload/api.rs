@@ -246,7 +246,9 @@ pub struct WorkloadSpec {
     pub name: &'static str,
     pub kind: &'static str,
     pub about: &'static str,
-    /// The tutorial it comes from.
+    /// The tutorial it comes from, by its subject ("the tutorial on …"),
+    /// then `: ` and the example it gives. Never a path of this repository:
+    /// the page shows it to visitors.
     pub source: &'static str,
     pub params: &'static [ParamSpec],
     /// Validates `params` and returns the workload with its parameters in

@@ -54,7 +54,7 @@ pub const SPEC: WorkloadSpec = WorkloadSpec {
             own copy and the run's copy stays 0, so there they also bump counters in a SharedArrayBuffer \
             that all of them share, like multiprocessing.Value: the atomic and the locked one are exact, \
             the unsynchronised one loses updates.",
-    source: "shared/seeds/004: 10 threads × 1,000,000 × counter += 1, with and without Lock",
+    source: "the tutorial on parallel processing with threads, locks and queues: 10 threads × 1,000,000 × counter += 1, with and without a Lock",
     params: &[
         ParamSpec { key: "tasks", label: "Threads", default: "10", help: "tasks that increment, 1 … 64" },
         ParamSpec {

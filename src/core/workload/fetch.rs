@@ -33,7 +33,7 @@ pub const SPEC: WorkloadSpec = WorkloadSpec {
             waiting thread lets go of it), async and cooperative all overlap the downloads, and \
             Sequential and the main thread do them one after another. The latency (added before each \
             request) plays a distant server; on localhost the bytes themselves take little time.",
-    source: "shared/seeds/002: requests.get of 5 URLs took 4 s in 1 thread, 2 s in 5",
+    source: "the tutorial on concurrency, parallelism and threads vs processes: requests.get of 5 URLs took 4 s in 1 thread, 2 s in 5",
     params: &[
         ParamSpec { key: "tasks", label: "Downloads", default: "5", help: "1 … 64" },
         ParamSpec {

@@ -29,7 +29,7 @@ pub const SPEC: WorkloadSpec = WorkloadSpec {
             workers each copy their own, Sequential does one after another. OPFS opens files only \
             through promises, so threads that never return to their event loop (thread per task, the \
             pool, the GIL) cannot use it, and the page's thread cannot block on it.",
-    source: "shared/seeds/003: shutil.copy of two 250 MB files, one thread vs two",
+    source: "the tutorial on concurrency, parallelism and threads vs processes: shutil.copy of two 250 MB files, one thread vs two",
     params: &[
         ParamSpec { key: "files", label: "Files", default: "4", help: "1 … 32" },
         ParamSpec {

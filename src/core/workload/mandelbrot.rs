@@ -26,7 +26,7 @@ pub const SPEC: WorkloadSpec = WorkloadSpec {
             splits perfectly, but not evenly: rows through the black set cost up to the iteration limit \
             per pixel. Thin bands balance well on a pool; the timeline shows the expensive middle rows. \
             Checked by a checksum against the sequential render.",
-    source: "shared/seeds/000: image processing as the example of CPU-bound work for processes",
+    source: "the tutorial on threads and processes with parallel loops: image processing as the example of CPU-bound work for processes",
     params: &[
         ParamSpec { key: "width", label: "Width", default: "800", help: "pixels, 16 … 2,048" },
         ParamSpec { key: "height", label: "Height", default: "600", help: "pixels, 16 … 2,048" },

@@ -43,3 +43,18 @@ pub fn warm_up_all() {
         (spec.warm_up)();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Visitors read these: tutorials by their subject, no repository paths.
+    #[test]
+    fn sources_name_tutorials_by_their_subject() {
+        for spec in CATALOGUE {
+            assert!(!spec.source.contains("shared/") && !spec.source.contains("seeds"), "{}: {}", spec.id, spec.source);
+            let (subject, example) = spec.source.split_once(": ").expect("subject: example");
+            assert!(!subject.is_empty() && !example.is_empty(), "{}", spec.id);
+        }
+    }
+}

@@ -46,7 +46,7 @@ pub const SPEC: WorkloadSpec = WorkloadSpec {
     about: "Adds up every prime up to each bound by trial division, one task per bound. \
             Larger bounds take much longer, so with one task per bound the pool waits for \
             the biggest; a chunk size splits every bound into even pieces that balance.",
-    source: "shared/seeds/003: sum_prime(n) with is_prime, Pool.map over [1000000, 2000000, 3000000]",
+    source: "the tutorial on threads vs processes for sum of primes: sum_prime(n) with is_prime, Pool.map over [1000000, 2000000, 3000000]",
     params: &[
         ParamSpec {
             key: "bounds",

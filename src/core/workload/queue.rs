@@ -40,7 +40,7 @@ pub const SPEC: WorkloadSpec = WorkloadSpec {
             workers share no memory, so every item travels as a message through the page's broker, as \
             with multiprocessing.Queue: compare the time per item. Producers never wait; a consumer \
             with nothing to take lets others run.",
-    source: "shared/seeds/004: queue.Queue filled by 10 threads × 10 items = 100",
+    source: "the tutorial on parallel processing with threads, locks and queues: queue.Queue filled by 10 threads × 10 items = 100",
     params: &[
         ParamSpec { key: "producers", label: "Producers", default: "10", help: "1 … 64" },
         ParamSpec {

@@ -29,7 +29,7 @@ pub const SPEC: WorkloadSpec = WorkloadSpec {
             i below 100,000, repeated. All tasks are the same size, so a pool of N workers should be \
             close to N times faster; under a GIL, four threads took the tutorial 14.42 s against 2.05 s \
             for one run.",
-    source: "shared/seeds/002: process() with somefunc/otherfunc, 4 threads vs 4 processes",
+    source: "the tutorial on Python processes and threads: process() with somefunc/otherfunc, 4 threads vs 4 processes",
     params: &[
         ParamSpec { key: "tasks", label: "Tasks", default: "4", help: "equal tasks, 1 … 256" },
         ParamSpec {

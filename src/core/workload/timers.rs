@@ -23,7 +23,7 @@ pub const SPEC: WorkloadSpec = WorkloadSpec {
             Waiting needs no CPU, so every mode that lets waits overlap finishes in about d: threads, \
             the pool (d per round of N), async and cooperative, and even the GIL, which a waiting \
             thread lets go of. Sequential and the main thread take k × d.",
-    source: "shared/seeds/002: time.sleep(2) in 4 threads took 2.00 s",
+    source: "the tutorial on concurrency, parallelism and threads vs processes: time.sleep(2) in 4 threads took 2.00 s",
     params: &[
         ParamSpec { key: "tasks", label: "Tasks", default: "4", help: "1 … 1,000" },
         ParamSpec {

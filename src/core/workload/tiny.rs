@@ -21,7 +21,7 @@ pub const SPEC: WorkloadSpec = WorkloadSpec {
             under a microsecond, so the wall time is what it costs a mode to hand tasks out and collect \
             their results. The pool pays microseconds per task, isolated workers a message each way, a \
             thread per task a whole thread start-up. The cure is bigger tasks (Pool.map's chunksize).",
-    source: "the per-task cost behind every tutorial's pool: Pool.map(f, items, chunksize)",
+    source: "every tutorial's pool, and the cost behind its chunksize: Pool.map(f, items, chunksize)",
     params: &[
         ParamSpec { key: "tasks", label: "Tasks", default: "10000", help: "1 … 100,000" },
         ParamSpec { key: "size", label: "Numbers per task", default: "10", help: "1 … 10,000" },

@@ -22,6 +22,8 @@ pub struct Props {
 pub fn SetupForm(props: &Props) -> Html {
     let setup = &props.setup;
     let workload = setup.workload;
+    // The tutorial by its subject, then the example it gives.
+    let (subject, example) = workload.source.split_once(": ").unwrap_or((workload.source, ""));
 
     let on_workload =
         props.on_action.reform(|e: Event| Action::SetWorkload(e.target_unchecked_into::<HtmlSelectElement>().value()));
@@ -103,7 +105,7 @@ pub fn SetupForm(props: &Props) -> Html {
                 <small>{ workload.kind }</small>
             </div>
             <p class="about">{ workload.about }</p>
-            <p class="source">{ "From the tutorials: " }<code>{ workload.source }</code></p>
+            <p class="source">{ "From " }{ subject }{ ": " }<code>{ example }</code></p>
             { for params }
             <div class="field">
                 <label for="workers">{ "Workers" }</label>
