@@ -422,16 +422,19 @@ fn main() {
     let dist = dist();
     let server = Server::start(dist.clone(), true);
 
-    // Chromium always; Firefox ESR where it and geckodriver are installed
-    // (`scripts/setup.sh --bench` installs them). SPINDLE_BENCH_BROWSERS
-    // (e.g. "firefox") picks some.
-    let chosen = std::env::var("SPINDLE_BENCH_BROWSERS").unwrap_or_else(|_| "chromium,firefox".into());
-    let engines: Vec<Engine> = [Engine::Chromium, Engine::Firefox]
+    // Chromium always; Firefox ESR and WebKitGTK where they and their
+    // drivers are installed (`scripts/setup.sh --bench` installs them).
+    // SPINDLE_BENCH_BROWSERS (e.g. "firefox,webkit") picks some.
+    let chosen = std::env::var("SPINDLE_BENCH_BROWSERS").unwrap_or_else(|_| "chromium,firefox,webkit".into());
+    let engines: Vec<Engine> = [Engine::Chromium, Engine::Firefox, Engine::WebKit]
         .into_iter()
         .filter(|&e| chosen.to_lowercase().contains(&format!("{e:?}").to_lowercase()))
         .filter(|&e| e == Engine::Chromium || e.available())
         .collect();
-    assert!(!engines.is_empty(), "SPINDLE_BENCH_BROWSERS={chosen:?} names no installed browser (chromium, firefox)");
+    assert!(
+        !engines.is_empty(),
+        "SPINDLE_BENCH_BROWSERS={chosen:?} names no installed browser (chromium, firefox, webkit)"
+    );
     let reports: Vec<BrowserReport> = engines.iter().map(|&e| measure_browser(e, &server, repeats, cores)).collect();
 
     let mut rows: Vec<Row> = reports[0]
@@ -509,8 +512,13 @@ fn main() {
         })
         .unwrap_or_else(|| "unknown CPU".into());
     let mut browsers: Vec<String> = engines.iter().map(|e| format!("{}, headless", e.version())).collect();
-    if !engines.contains(&Engine::Firefox) && !Engine::Firefox.available() {
-        browsers.push("Firefox ESR: not installed (`scripts/setup.sh --bench` installs it), not measured".into());
+    for engine in [Engine::Firefox, Engine::WebKit] {
+        if !engines.contains(&engine) && !engine.available() {
+            browsers.push(format!(
+                "{}: not installed (`scripts/setup.sh --bench` installs it), not measured",
+                engine.name()
+            ));
+        }
     }
     let report = format!(
         "# Spindle benchmarks\n\nWritten by `scripts/bench.sh` on {date}.\n\n\

@@ -20,10 +20,15 @@ pub enum Engine {
     /// Debian's `firefox-esr` through `geckodriver` (`$FIREFOX`, `$GECKODRIVER`).
     Firefox,
     /// WebKitGTK's MiniBrowser (Safari's engine) through `WebKitWebDriver`
-    /// (`$MINIBROWSER`, `$WEBKIT_DRIVER`), on an Xvfb display of its own. As
-    /// Debian ships it: its JavaScriptCore cannot clone shared memory to a
-    /// worker (Safari turns that on; `JSC_useSharedArrayBuffer=true` would).
+    /// (`$MINIBROWSER`, `$WEBKIT_DRIVER`), on an Xvfb display of its own,
+    /// configured as Safari ships: shared memory on
+    /// (`JSC_useSharedArrayBuffer=true` in the driver's environment, which
+    /// the browser inherits) and the private file system (OPFS) on.
     WebKit,
+    /// The same WebKitGTK as Debian ships it: its JavaScriptCore cannot
+    /// clone shared memory to a worker, so the page's pool cannot start (a
+    /// real browser without WebAssembly threads).
+    WebKitWithoutSharedMemory,
 }
 
 impl Engine {
@@ -32,6 +37,25 @@ impl Engine {
             Engine::Chromium => "Chromium",
             Engine::Firefox => "Firefox ESR",
             Engine::WebKit => "WebKitGTK",
+            Engine::WebKitWithoutSharedMemory => "WebKitGTK without shared memory",
+        }
+    }
+
+    /// What this engine's user agent always contains.
+    pub fn user_agent_mark(self) -> &'static str {
+        match self {
+            Engine::Chromium => "HeadlessChrome/",
+            Engine::Firefox => "Firefox/",
+            Engine::WebKit | Engine::WebKitWithoutSharedMemory => "AppleWebKit/",
+        }
+    }
+
+    /// How the page names this browser (`EnvInfo::browser`).
+    pub fn browser_label(self) -> &'static str {
+        match self {
+            Engine::Chromium => "Headless Chrome",
+            Engine::Firefox => "Firefox",
+            Engine::WebKit | Engine::WebKitWithoutSharedMemory => "Safari",
         }
     }
 
@@ -41,7 +65,9 @@ impl Engine {
                 [("CHROMEDRIVER", &["chromedriver"]), ("CHROMIUM", &["chromium", "chromium-browser", "google-chrome"])]
             }
             Engine::Firefox => [("GECKODRIVER", &["geckodriver"]), ("FIREFOX", &["firefox-esr", "firefox"])],
-            Engine::WebKit => [("WEBKIT_DRIVER", &["WebKitWebDriver"]), ("MINIBROWSER", &[MINIBROWSER])],
+            Engine::WebKit | Engine::WebKitWithoutSharedMemory => {
+                [("WEBKIT_DRIVER", &["WebKitWebDriver"]), ("MINIBROWSER", &[MINIBROWSER])]
+            }
         }
     }
 
@@ -62,6 +88,12 @@ impl Engine {
         let Some((_, browser)) = self.locate() else {
             return format!("{} (not installed)", self.name());
         };
+        if let Engine::WebKit | Engine::WebKitWithoutSharedMemory = self {
+            // MiniBrowser has no --version; Debian's package says it.
+            let out = Command::new("dpkg-query").args(["-W", "-f=${Version}", "libwebkit2gtk-4.1-0"]).output();
+            let version = out.map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string()).unwrap_or_default();
+            return format!("WebKitGTK {version} MiniBrowser, on Xvfb, shared memory on");
+        }
         Command::new(browser)
             .arg("--version")
             .output()
@@ -73,7 +105,8 @@ impl Engine {
     /// services, in a fresh profile. geckodriver makes a fresh profile per
     /// session, with prefs that keep Firefox off the network; these add the
     /// few it leaves on.
-    fn capabilities(self, binary: &str, profile: &std::path::Path) -> Capabilities {
+    fn capabilities(self, binary: &str, profile: &std::path::Path, options: &Value) -> Capabilities {
+        let prefs = &options["prefs"];
         let caps = match self {
             Engine::Chromium => json!({
                 "browserName": "chrome",
@@ -89,7 +122,7 @@ impl Engine {
                     ]
                 }
             }),
-            Engine::WebKit => json!({
+            Engine::WebKit | Engine::WebKitWithoutSharedMemory => json!({
                 "webkitgtk:browserOptions": {
                     "binary": binary,
                     "args": ["--automation", "--features=+FileSystem,+StorageAPI,+FileSystemWritableStream,+StorageAPIEstimate"]
@@ -111,6 +144,16 @@ impl Engine {
                 }
             }),
         };
+        let mut caps = caps;
+        if let (Some(extra), Some(Value::Object(all))) =
+            (prefs.as_object(), caps.pointer_mut("/moz:firefoxOptions/prefs"))
+        {
+            all.extend(extra.clone());
+        }
+        if let (Some(device), Some(Value::Object(chrome))) = (options.get("device"), caps.get_mut("goog:chromeOptions"))
+        {
+            chrome.insert("mobileEmulation".into(), json!({ "deviceMetrics": device }));
+        }
         match caps {
             Value::Object(map) => map,
             _ => unreachable!("capabilities are an object"),
@@ -165,6 +208,21 @@ impl WebDriverCompatibleCommand for BrowserLog {
     }
 }
 
+/// A Chrome DevTools Protocol command, through chromedriver
+/// (`goog/cdp/execute`).
+#[derive(Debug)]
+struct DevTools(Value);
+
+impl WebDriverCompatibleCommand for DevTools {
+    fn endpoint(&self, base_url: &url::Url, session_id: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!("session/{}/goog/cdp/execute", session_id.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(self.0.to_string()))
+    }
+}
+
 /// A headless browser driven through its WebDriver server. Dropping it
 /// ends both.
 pub struct Browser {
@@ -209,6 +267,26 @@ impl Browser {
     /// --test` installs both engines' browsers and drivers) or does not
     /// start a session.
     pub fn launch_engine(engine: Engine) -> Browser {
+        Browser::launch_with(engine, json!({}))
+    }
+
+    /// Like [`Browser::launch_engine`], with Firefox preferences (`prefs`,
+    /// an object) on top of the tests' own; other engines ignore them.
+    #[allow(dead_code)] // the hosting tests'
+    pub fn launch_with_prefs(engine: Engine, prefs: Value) -> Browser {
+        Browser::launch_with(engine, json!({ "prefs": prefs }))
+    }
+
+    /// Headless Chromium as a device `width` × `height` CSS pixels, with a
+    /// touch screen (`pointer: coarse`) if `touch`: Chromium's own device
+    /// emulation, as its developer tools offer.
+    #[allow(dead_code)] // the layout tests'
+    pub fn launch_device(width: u32, height: u32, touch: bool) -> Browser {
+        let device = json!({ "width": width, "height": height, "pixelRatio": 2.0, "touch": touch, "mobile": touch });
+        Browser::launch_with(Engine::Chromium, json!({ "device": device }))
+    }
+
+    fn launch_with(engine: Engine, options: Value) -> Browser {
         let (driver_path, binary) = engine.locate().unwrap_or_else(|| {
             panic!(
                 "{} or its WebDriver server is not installed: scripts/setup.sh --test installs both browsers and their drivers",
@@ -221,9 +299,14 @@ impl Browser {
         match engine {
             Engine::Chromium => command.arg(format!("--port={port}")),
             Engine::Firefox => command.args(["--host", "127.0.0.1", "--port", &port.to_string()]),
-            Engine::WebKit => {
+            Engine::WebKit | Engine::WebKitWithoutSharedMemory => {
                 let (child, display) = start_xvfb();
                 xvfb = Some(child);
+                if engine == Engine::WebKit {
+                    command.env("JSC_useSharedArrayBuffer", "true");
+                } else {
+                    command.env_remove("JSC_useSharedArrayBuffer");
+                }
                 command.env("DISPLAY", format!(":{display}")).arg(format!("--port={port}"))
             }
         };
@@ -247,7 +330,7 @@ impl Browser {
         let client = runtime
             .block_on(
                 ClientBuilder::new(connector)
-                    .capabilities(engine.capabilities(&binary, &profile))
+                    .capabilities(engine.capabilities(&binary, &profile, &options))
                     .connect(&format!("http://127.0.0.1:{port}")),
             )
             .unwrap_or_else(|e| {
@@ -316,6 +399,14 @@ impl Browser {
     #[allow(dead_code)] // for looking at the page while writing a test
     pub fn screenshot(&self) -> Vec<u8> {
         self.block(self.client.screenshot()).expect("a screenshot")
+    }
+
+    /// Runs a DevTools command (`Page.addScriptToEvaluateOnNewDocument`,
+    /// …); Chromium only.
+    #[allow(dead_code)] // the hosting tests'
+    pub fn devtools(&self, cmd: &str, params: Value) -> Value {
+        self.block(self.client.issue_cmd(DevTools(json!({ "cmd": cmd, "params": params }))))
+            .unwrap_or_else(|e| panic!("{cmd}: {e}"))
     }
 
     /// Browser console entries so far (chromedriver's log endpoint).
