@@ -30,8 +30,10 @@ cargo test --target wasm32-unknown-unknown --release --test web
 
 step "release build of the page (trunk)"
 # Trunk never cleans stale wasm-bindgen snippets; start from a clean dist.
-rm -rf dist
+rm -rf dist target/dist-spindle
 trunk build --release
+step "release build for a sub-path (/spindle/, as on a project site)"
+trunk build --release --public-url /spindle/ --dist target/dist-spindle
 
 step "end-to-end tests (Chromium, Firefox ESR, WebKitGTK)"
 cargo test --features e2e --test e2e -- --test-threads=1

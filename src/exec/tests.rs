@@ -200,7 +200,7 @@ fn thread_per_task_refuses_to_start_hundreds_of_threads() {
 }
 
 /// A directory with the download files the build serves (the same bytes
-/// as `scripts/fetch-data.sh` writes), for [`super::native::DirIo`].
+/// as `scripts/post-build.sh` writes), for [`super::native::DirIo`].
 fn data_dir(name: &str) -> std::path::PathBuf {
     let root = std::env::temp_dir().join(format!("spindle-test-{name}-{}", std::process::id()));
     std::fs::create_dir_all(root.join("data")).unwrap();

@@ -113,6 +113,19 @@ pub fn App() -> Html {
 
     use_effect_with((), |_| env::mark_ready());
 
+    // Not isolated: the service worker's loader says whether it reloads
+    // the page, and if not, why.
+    {
+        let (settled, dispatcher) = (state.isolation_settled, state.dispatcher());
+        use_effect_with((), move |_| {
+            if !settled {
+                wasm_bindgen_futures::spawn_local(async move {
+                    dispatcher.dispatch(Action::IsolationSettled(env::why_not_isolated().await));
+                });
+            }
+        });
+    }
+
     // A share link in the address is read once the page is shown.
     {
         let (fragment, dispatcher) = (state.link_to_read.clone(), state.dispatcher());
@@ -246,8 +259,10 @@ pub fn App() -> Html {
     // autorun=1: run once the pool is ready (or at once if only page modes).
     {
         // A pool that could not start: what runs on the page runs.
+        // Without isolation, once the page knows it will not reload.
+        let page_only = state.setup.modes.iter().all(|m| m.place() == Place::Page);
         let ready = matches!(state.pool, PoolStatus::Ready(_) | PoolStatus::Failed(_))
-            || state.setup.modes.iter().all(|m| m.place() == Place::Page);
+            || (state.isolation_settled && (page_only || matches!(state.pool, PoolStatus::Unavailable(_))));
         let go = state.autorun_pending && ready;
         let run = run.clone();
         use_effect_with(go, move |&go| {

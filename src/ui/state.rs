@@ -146,6 +146,10 @@ pub struct State {
     pub run: RunStatus,
     /// The setup asked to run once the pool is ready (`autorun=1`).
     pub autorun_pending: bool,
+    /// Whether this load is as isolated as it will be: isolated, or told by
+    /// the service worker's loader that it will not reload the page. Until
+    /// then autorun=1 waits (a page about to reload runs nothing).
+    pub isolation_settled: bool,
     pub next_run_id: u64,
     /// The latest run's picture, for workloads that draw one.
     pub picture: Option<Rc<Picture>>,
@@ -254,6 +258,9 @@ pub enum Action {
     LinkMade(Option<share::Link>),
     /// The share link in the address, read: its result, or why not.
     LinkRead(Result<Rc<ResultDoc>, String>),
+    /// The page stays unisolated for this load (its service worker will
+    /// not reload it), and why, if index.html's loader said.
+    IsolationSettled(Option<String>),
 }
 
 impl State {
@@ -270,6 +277,7 @@ impl State {
         let fragment = fragment.trim_start_matches('#');
         let link_to_read = fragment.starts_with(share::FRAGMENT_KEY).then(|| fragment.to_string());
         let mut state = State {
+            isolation_settled: env.cross_origin_isolated,
             setup,
             messages: Vec::new(),
             env,
@@ -332,10 +340,10 @@ impl State {
     fn unrunnable_modes(&self) -> Option<String> {
         let blocked: Vec<&str> = self.setup.modes.iter().filter(|m| m.needs_isolation()).map(|m| m.name()).collect();
         match &self.pool {
-            PoolStatus::Unavailable(why) if !blocked.is_empty() => {
+            // The page's own modes still run; the others are listed as not run.
+            PoolStatus::Unavailable(why) if blocked.len() == self.setup.modes.len() && !blocked.is_empty() => {
                 Some(format!("{} need(s) the compute worker. {why}", blocked.join(", ")))
             }
-            // The page's own modes still run; the others are listed as not run.
             PoolStatus::Failed(why) if blocked.len() == self.setup.modes.len() && !blocked.is_empty() => {
                 Some(format!("The compute worker failed: {why}. Reload the page to try again."))
             }
@@ -377,17 +385,16 @@ impl State {
     }
 
     /// The ticked modes that can run here, and the others with why not:
-    /// when the compute worker failed, only the page's own modes run.
+    /// without shared memory, or when the compute worker failed, only the
+    /// page's own modes run.
     fn runnable_modes(&self) -> (Vec<Mode>, Option<(Vec<Mode>, String)>) {
-        match &self.pool {
-            PoolStatus::Failed(why) => {
-                let (blocked, runnable): (Vec<Mode>, Vec<Mode>) =
-                    self.setup.modes.iter().partition(|m| m.needs_isolation());
-                let why = format!("the thread pool could not start here ({why})");
-                (runnable, (!blocked.is_empty()).then_some((blocked, why)))
-            }
-            _ => (self.setup.modes.clone(), None),
-        }
+        let why = match &self.pool {
+            PoolStatus::Failed(why) => format!("the thread pool could not start here ({why})"),
+            PoolStatus::Unavailable(_) => NOT_RUN_UNISOLATED.to_string(),
+            _ => return (self.setup.modes.clone(), None),
+        };
+        let (blocked, runnable): (Vec<Mode>, Vec<Mode>) = self.setup.modes.iter().partition(|m| m.needs_isolation());
+        (runnable, (!blocked.is_empty()).then_some((blocked, why)))
     }
 
     /// A finished document for a run whose modes all could not run.
@@ -682,10 +689,23 @@ impl State {
                 self.link_wanted = false;
                 match link {
                     Some(link) => self.link = Some(link),
-                    None => self.messages.push("This browser could not compress the link.".into()),
+                    None => self.messages.push(
+                        "This browser could not compress the link (share links need CompressionStream); \
+                         Download JSON still saves the result."
+                            .into(),
+                    ),
                 }
             }
             Action::LinkMade(_) => {}
+            Action::IsolationSettled(why) => {
+                self.isolation_settled = true;
+                if let (PoolStatus::Unavailable(_), Some(why)) = (&self.pool, why) {
+                    self.pool = PoolStatus::Unavailable(format!(
+                        "{NOT_ISOLATED} {}",
+                        why.chars().take(600).collect::<String>()
+                    ));
+                }
+            }
             Action::LinkRead(result) => {
                 self.link_to_read = None;
                 match result {
@@ -734,8 +754,11 @@ fn crashed_run(step: PlanStep, error: String, wall_ms: f64) -> RunRecord {
 
 pub const NOT_ISOLATED: &str = "Shared memory is unavailable: this page is not cross-origin isolated, \
     so the browser hides SharedArrayBuffer and WebAssembly threads. The server must send \
-    `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp` \
-    (trunk serve does; see the README for static hosting).";
+    `Cross-Origin-Opener-Policy: same-origin` and `Cross-Origin-Embedder-Policy: require-corp`, \
+    or the page's service worker adds them (see Hosting in the README). Main thread and \
+    Cooperative still run on the page; the other modes are listed as not run.";
+
+const NOT_RUN_UNISOLATED: &str = "shared memory is unavailable: the page is not cross-origin isolated";
 
 #[cfg(test)]
 mod tests {
@@ -993,6 +1016,20 @@ mod tests {
         let s = State::new("modes=main,coop&autorun=1", "", env(false));
         assert!(s.autorun_pending);
         assert_eq!(s.cannot_run(), None);
+        // A mix: the page's modes run, the others are listed as not run.
+        let s = State::new("modes=sequential,main,pool,coop&autorun=1", "", env(false));
+        assert!(s.autorun_pending);
+        assert_eq!(s.cannot_run(), None);
+        let (runnable, not_run) = s.runnable_modes();
+        assert_eq!(runnable, [Mode::Main, Mode::Coop]);
+        assert_eq!(not_run.unwrap().0, [Mode::Sequential, Mode::Pool]);
+        assert!(!s.isolation_settled);
+        let s = s.apply(Action::IsolationSettled(Some("The browser refused the page's service worker.".into())));
+        assert!(s.isolation_settled);
+        match &s.pool {
+            PoolStatus::Unavailable(why) => assert!(why.ends_with("The browser refused the page's service worker.")),
+            other => panic!("{other:?}"),
+        }
         let s = State::new("", "", env(false)).apply(Action::RunStarted { at: 0.0 });
         assert_eq!(s.run.name(), "idle", "Run refused when it cannot run");
     }

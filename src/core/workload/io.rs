@@ -74,7 +74,7 @@ impl BlockingIo for NoBlockingIo {
 }
 
 /// Every downloadable file repeats this 64-byte line (what `yes LINE | head
-/// -c N` writes, see `scripts/fetch-data.sh`).
+/// -c N` writes, see `scripts/post-build.sh`).
 pub const FETCH_LINE: &[u8; 64] = b"spindle fetch data 0123456789abcdefghijklmnopqrstuvwxyzABCDEFGH\n";
 
 /// Byte `offset` of every downloadable file.

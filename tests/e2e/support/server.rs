@@ -10,9 +10,11 @@
 //! benchmark's thread start-up.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
-use axum::extract::Request;
-use axum::http::header::{HeaderValue, CACHE_CONTROL};
+use axum::extract::{Request, State};
+use axum::http::header::{HeaderValue, ACCEPT, CACHE_CONTROL};
 use axum::http::HeaderName;
 use axum::middleware::{self, Next};
 use axum::response::Response;
@@ -22,16 +24,29 @@ use tower_http::set_header::SetResponseHeaderLayer;
 
 pub struct Server {
     pub port: u16,
+    /// The path the files are served under: "" or e.g. "/spindle".
+    base: String,
+    pages: Arc<AtomicUsize>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Server {
+    /// `root` at `/`, with the isolation headers or none.
     pub fn start(root: PathBuf, isolated: bool) -> Server {
+        Server::start_under(root, isolated, "")
+    }
+
+    /// `root` under `base` (e.g. "/spindle", for a build made with
+    /// `--public-url /spindle/`), as a static host serves a project site.
+    pub fn start_under(root: PathBuf, isolated: bool, base: &str) -> Server {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind a free port");
         let port = listener.local_addr().unwrap().port();
         listener.set_nonblocking(true).expect("a non-blocking listener");
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        std::thread::spawn(move || {
+        let pages = Arc::new(AtomicUsize::new(0));
+        let (counter, prefix) = (pages.clone(), base.to_string());
+        let thread = std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
                 .enable_all()
@@ -39,7 +54,7 @@ impl Server {
                 .expect("a Tokio runtime");
             runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::from_std(listener).expect("a Tokio listener");
-                let app = router(root, isolated);
+                let app = router(root, isolated, &prefix, counter);
                 let _ = axum::serve(listener, app)
                     .with_graceful_shutdown(async {
                         let _ = stopped.await;
@@ -47,11 +62,33 @@ impl Server {
                     .await;
             });
         });
-        Server { port, stop: Some(stop) }
+        Server { port, base: base.to_string(), pages, stop: Some(stop), thread: Some(thread) }
     }
 
+    /// The address of `path_and_query` ("/?workers=2") under the base.
     pub fn url(&self, path_and_query: &str) -> String {
-        format!("http://127.0.0.1:{}{path_and_query}", self.port)
+        format!("http://127.0.0.1:{}{}{path_and_query}", self.port, self.base)
+    }
+
+    /// How many pages were loaded so far: requests that accept HTML first
+    /// (navigations, also when a service worker passes them on), not the
+    /// worker's own fetches of the files.
+    pub fn page_loads(&self) -> usize {
+        self.pages.load(Ordering::SeqCst)
+    }
+}
+
+impl Server {
+    /// Stops serving and waits until the port refuses connections (open
+    /// connections are closed once their request is answered).
+    #[allow(dead_code)] // the offline tests'
+    pub fn stop(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
     }
 }
 
@@ -63,8 +100,11 @@ impl Drop for Server {
     }
 }
 
-fn router(root: PathBuf, isolated: bool) -> Router {
-    let mut app = Router::new().fallback_service(ServeDir::new(root)).layer(middleware::from_fn(caching));
+fn router(root: PathBuf, isolated: bool, base: &str, pages: Arc<AtomicUsize>) -> Router {
+    let files = ServeDir::new(root);
+    let app =
+        if base.is_empty() { Router::new().fallback_service(files) } else { Router::new().nest_service(base, files) };
+    let mut app = app.layer(middleware::from_fn(caching)).layer(middleware::from_fn_with_state(pages, count_pages));
     if isolated {
         for (name, value) in
             [("cross-origin-opener-policy", "same-origin"), ("cross-origin-embedder-policy", "require-corp")]
@@ -76,6 +116,14 @@ fn router(root: PathBuf, isolated: bool) -> Router {
         }
     }
     app
+}
+
+async fn count_pages(State(pages): State<Arc<AtomicUsize>>, request: Request, next: Next) -> Response {
+    let html = request.headers().get(ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
+    if html {
+        pages.fetch_add(1, Ordering::SeqCst);
+    }
+    next.run(request).await
 }
 
 /// `Cache-Control` by name: trunk's hashed files for good, the rest
