@@ -296,7 +296,14 @@ pub async fn run_mode(
     let values: Option<Vec<u64>> = run.tasks.iter().map(|(v, _)| *v).collect();
     let result = match &values {
         Some(values) => ctx.workload.answer(values),
-        None => format!("incomplete: {failures} of {} tasks failed", run.tasks.len()),
+        None => {
+            let mut result = format!("incomplete: {failures} of {} tasks failed", run.tasks.len());
+            if let Some(error) = run.tasks.iter().find_map(|(_, t)| t.error.as_deref()) {
+                let error: String = error.chars().take(300).collect();
+                result.push_str(&format!(" (the first: {error})"));
+            }
+            result
+        }
     };
     let (correct, checked_against) = match (reference, baseline) {
         (Some(r), _) => {

@@ -20,13 +20,30 @@ export function get_sync(url) {
   // Bytes as they are (x-user-defined), also where a synchronous request
   // may not ask for an ArrayBuffer (the page's thread).
   xhr.overrideMimeType("text/plain; charset=x-user-defined");
-  xhr.send();
+  try {
+    xhr.send();
+  } catch (e) {
+    throw unanswered(url, e);
+  }
   if (xhr.status !== 200) throw new Error(`GET ${url}: HTTP ${xhr.status}`);
   return xhr.responseText;
 }
 
+// A download the network did not answer: offline, or the server stopped.
+// The page itself may still run from its service worker's store.
+function unanswered(url, error) {
+  const path = new URL(url).pathname;
+  return new Error(`GET ${path}: no answer from the server (${error && error.message || error}). ` +
+    "Downloads need the server that served this page; the other workloads also run offline.");
+}
+
 export async function get(url) {
-  const response = await fetch(url, { cache: "no-store" });
+  let response;
+  try {
+    response = await fetch(url, { cache: "no-store" });
+  } catch (e) {
+    throw unanswered(url, e);
+  }
   if (!response.ok) throw new Error(`GET ${url}: HTTP ${response.status}`);
   return new Uint8Array(await response.arrayBuffer());
 }
@@ -41,9 +58,18 @@ export async function opfs_free() {
   return quota - usage;
 }
 
+// The private file system's root, or why the browser refused it.
+async function root() {
+  try {
+    return await navigator.storage.getDirectory();
+  } catch (e) {
+    throw new Error(`the browser refused its private file system (${e.name}: ${e.message}); ` +
+      "WebKit (Safari) refuses it in private windows and in sessions driven by automation");
+  }
+}
+
 async function handle(name, create) {
-  const dir = await navigator.storage.getDirectory();
-  return dir.getFileHandle(name, { create });
+  return (await root()).getFileHandle(name, { create });
 }
 
 export async function opfs_create(name) {
@@ -74,6 +100,6 @@ export async function read_slice(file, start, end) {
 }
 
 export async function opfs_remove(name) {
-  const dir = await navigator.storage.getDirectory();
+  const dir = await root();
   await dir.removeEntry(name).catch(() => {});
 }

@@ -24,6 +24,9 @@ export function copy_text(text) {
 // format every share link has used). Inflating stops with a RangeError
 // past `limit` bytes, so a small link cannot unpack into a huge one.
 export async function inflate(bytes, limit) {
+  if (typeof DecompressionStream === "undefined") {
+    throw new Error("this browser has no DecompressionStream, which reading a share link needs; the rest of the page works");
+  }
   const reader = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate")).getReader();
   const chunks = [];
   let length = 0;

@@ -79,6 +79,18 @@ impl PartialEq for ComputeClient {
     }
 }
 
+/// Why a compute worker after the first may not start: WebKit starts one
+/// per page load under the page's service worker.
+fn restart_note(generation: u32) -> &'static str {
+    if generation > 1 && super::env::under_service_worker() {
+        ". A new compute worker did not start under the page's service worker: WebKit (Safari) starts one per \
+         page load on a host that does not send the isolation headers itself. Reload the page: it starts with \
+         the worker count in its address"
+    } else {
+        ""
+    }
+}
+
 impl ComputeClient {
     pub fn new(on_event: impl Fn(ClientEvent) + 'static) -> Self {
         let inner = Inner {
@@ -191,18 +203,28 @@ impl ComputeClient {
         inner.created_ms = SharedClock.now_ms();
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
-        let event = match Worker::new_with_options(WORKER_SCRIPT, &options) {
-            Ok(worker) => {
-                let handlers = self.handlers(inner.generation);
-                worker.set_onmessage(Some(handlers.0.as_ref().unchecked_ref()));
-                worker.set_onerror(Some(handlers.1.as_ref().unchecked_ref()));
-                let _ = worker.post_message(&super::compute::boot_message());
-                inner.worker = Some(worker);
-                inner._handlers = Some(handlers);
-                self.time_out_start(inner.generation);
-                ClientEvent::PoolStarting { threads }
+        let event = if !super::env::module_workers() {
+            ClientEvent::WorkerFailed(
+                "this browser cannot start module workers (Worker with type \"module\"), which the thread pool and the \
+                 isolated workers run on"
+                    .into(),
+            )
+        } else {
+            match Worker::new_with_options(WORKER_SCRIPT, &options) {
+                Ok(worker) => {
+                    let handlers = self.handlers(inner.generation);
+                    worker.set_onmessage(Some(handlers.0.as_ref().unchecked_ref()));
+                    worker.set_onerror(Some(handlers.1.as_ref().unchecked_ref()));
+                    let _ = worker.post_message(&super::compute::boot_message());
+                    inner.worker = Some(worker);
+                    inner._handlers = Some(handlers);
+                    self.time_out_start(inner.generation);
+                    ClientEvent::PoolStarting { threads }
+                }
+                Err(e) => {
+                    ClientEvent::WorkerFailed(format!("could not create the compute worker: {}", js_error_text(&e)))
+                }
             }
-            Err(e) => ClientEvent::WorkerFailed(format!("could not create the compute worker: {}", js_error_text(&e))),
         };
         drop(inner);
         (self.on_event)(event);
@@ -218,7 +240,8 @@ impl ComputeClient {
             super::timer::sleep(limit).await;
             let Some(client) = ComputeClient::current(&weak, &on_event, generation) else { return };
             if !client.inner.borrow().ready {
-                let why = format!("the compute worker did not answer within {:.0} s", limit / 1e3);
+                let why =
+                    format!("the compute worker did not answer within {:.0} s", limit / 1e3) + restart_note(generation);
                 (client.on_event)(ClientEvent::WorkerFailed(why));
             }
         });
@@ -286,7 +309,7 @@ impl ComputeClient {
                 client.crashed(message);
             } else {
                 let message = if message.is_empty() { "the worker script could not be loaded".into() } else { message };
-                (client.on_event)(ClientEvent::WorkerFailed(message));
+                (client.on_event)(ClientEvent::WorkerFailed(message + restart_note(generation)));
             }
         });
         (on_message, on_error)
