@@ -36,12 +36,18 @@ pub fn EnvPanel(props: &Props) -> Html {
             <dl>
                 <dt>{ "Cross-origin isolated" }</dt><dd id="env-isolated">{ yes_no(env.cross_origin_isolated) }</dd>
                 <dt>{ "SharedArrayBuffer" }</dt><dd>{ yes_no(env.shared_array_buffer) }</dd>
-                <dt>{ "Cores (hardwareConcurrency)" }</dt><dd>{ env.hardware_concurrency }</dd>
+                <dt>{ "Cores, as reported" }</dt>
+                <dd id="env-cores" title="navigator.hardwareConcurrency">{ env.hardware_concurrency }</dd>
                 <dt>{ "Browser" }</dt><dd title={env.user_agent.clone()}>{ env.browser() }</dd>
                 <dt>{ "Thread pool" }</dt><dd id="env-pool">{ status }</dd>
                 <dt>{ "Pool size" }</dt><dd id="env-pool-size">{ pool_size }</dd>
                 <dt>{ "Pool start-up" }</dt><dd>{ startup }</dd>
             </dl>
+            <p class="note" id="cores-note">
+                { "The browser's navigator.hardwareConcurrency, not always this machine's cores: Safari and WebKit \
+                   may report more than there are. The default worker count and the sweep's range follow it; \
+                   speedup stops growing at the real core count." }
+            </p>
             if let PoolStatus::Unavailable(why) = &props.pool {
                 <p class="warning" id="isolation-warning">{ why }</p>
             }
