@@ -3,7 +3,9 @@
 
 use serde_json::{json, Value};
 
-use crate::support::{console_errors, dist, open, wait_done, wait_result, wait_result_quietly, Browser, Server};
+use crate::support::{
+    console_errors, dist, open, open_in, wait_done, wait_result, wait_result_quietly, Browser, Engine, Server,
+};
 
 fn count(browser: &Browser, css: &str) -> u64 {
     browser.eval("return document.querySelectorAll(arguments[0]).length;", vec![json!(css)]).as_u64().unwrap()
@@ -92,11 +94,13 @@ fn cancel_ms(browser: &Browser) -> f64 {
         .unwrap()
 }
 
-#[test]
-fn cancel_stops_a_long_run_within_200_ms_and_the_page_runs_again() {
+fn cancel_stops_a_long_run_within_200_ms_and_the_page_runs_again(engine: Engine) {
     // 2 modes × 3 repeats of 2 × 1.5 s waits: about 14 s if not cancelled.
-    let (_server, browser) =
-        open("?workload=timers&tasks=2&ms=1500&workers=2&modes=sequential,pool&repeat=3&warmup=0&autorun=1");
+    let (_server, browser) = open_in(
+        engine,
+        "?workload=timers&tasks=2&ms=1500&workers=2&modes=sequential,pool&repeat=3&warmup=0&autorun=1",
+        true,
+    );
     // Let the first repeat of both modes finish, then cancel in the next.
     browser.wait_for("#progress", 30);
     let started = browser.wait_until(60, || text(&browser, "#progress-now").contains("step 3 of 6").then_some(()));
@@ -146,6 +150,8 @@ fn cancel_stops_a_long_run_within_200_ms_and_the_page_runs_again() {
     assert!(console_errors(&browser).is_empty(), "{:?}", console_errors(&browser));
 }
 
+crate::in_every_engine!(cancel_stops_a_long_run_within_200_ms_and_the_page_runs_again);
+
 /// Clicks `button` with anchors' clicks intercepted; returns the name and
 /// the text of the file it would have downloaded.
 fn download(browser: &Browser, button: &str) -> (String, String) {
@@ -161,9 +167,9 @@ fn download(browser: &Browser, button: &str) -> (String, String) {
     (v[0].as_str().unwrap().to_string(), v[1].as_str().unwrap().to_string())
 }
 
-#[test]
-fn a_share_link_opens_in_a_fresh_browser_and_run_here_adds_the_local_series() {
-    let (_server, browser) = open("?workers=2&chunk=500000&modes=sequential,pool&sweep=1&repeat=1&warmup=0&autorun=1");
+fn a_share_link_opens_in_a_fresh_browser_and_run_here_adds_the_local_series(engine: Engine) {
+    let (_server, browser) =
+        open_in(engine, "?workers=2&chunk=500000&modes=sequential,pool&sweep=1&repeat=1&warmup=0&autorun=1", true);
     let doc = wait_done(&browser, 240);
     let median = text(&browser, "#summary-pool .wall");
     let speedup = text(&browser, "#summary-pool .speedup");
@@ -190,10 +196,10 @@ fn a_share_link_opens_in_a_fresh_browser_and_run_here_adds_the_local_series() {
     drop(browser);
 
     // A fresh browser (new profile): the shared numbers, labelled.
-    let fresh = Browser::launch();
+    let fresh = Browser::launch_engine(engine);
     fresh.goto(&link);
     let env = text(&fresh, "#shared-env");
-    assert!(env.contains("Headless Chrome") && env.contains("cross-origin isolated"), "{env}");
+    assert!(env.contains(engine.browser_label()) && env.contains("cross-origin isolated"), "{env}");
     assert_eq!(text(&fresh, "#results h2"), "Shared results");
     let check = text(&fresh, "#summary-pool .check");
     assert!(check.contains("✓") && check.contains("checked here"), "the page knows these sums: {check}");
@@ -216,6 +222,8 @@ fn a_share_link_opens_in_a_fresh_browser_and_run_here_adds_the_local_series() {
     assert_eq!(count(&fresh, "#timeline-shared-pool .row"), 2);
     assert!(console_errors(&fresh).is_empty(), "{:?}", console_errors(&fresh));
 }
+
+crate::in_every_engine!(a_share_link_opens_in_a_fresh_browser_and_run_here_adds_the_local_series);
 
 #[test]
 fn a_damaged_share_link_says_why_and_the_page_still_works() {

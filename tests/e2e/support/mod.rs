@@ -25,6 +25,21 @@ pub fn dist() -> PathBuf {
     dir
 }
 
+/// The release build made for a sub-path (`trunk build --release
+/// --public-url /spindle/ --dist target/dist-spindle`, as scripts/check.sh
+/// does), or `$SPINDLE_DIST_SPINDLE`.
+pub fn dist_under_spindle() -> PathBuf {
+    let dir = std::env::var_os("SPINDLE_DIST_SPINDLE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/dist-spindle"));
+    assert!(
+        dir.join("index.html").is_file(),
+        "{} has no index.html: run `trunk build --release --public-url /spindle/ --dist target/dist-spindle` first (scripts/check.sh does)",
+        dir.display()
+    );
+    dir
+}
+
 /// The page served with the COOP/COEP headers, open in a fresh browser.
 pub fn open(query: &str) -> (Server, Browser) {
     open_with(query, true)
@@ -42,16 +57,73 @@ pub fn open_in(engine: Engine, query: &str, isolated: bool) -> (Server, Browser)
     (server, browser)
 }
 
+/// The page served without any header (a plain static host) from a copy
+/// of the build without its service worker: a page that stays
+/// unisolated, as where a browser or host refuses service workers.
+pub fn open_unisolated(engine: Engine, query: &str) -> (Server, Browser) {
+    let server = Server::start(dist_without("no-sw", "sw.js", None), false);
+    let browser = Browser::launch_engine(engine);
+    browser.goto(&server.url(&format!("/{query}")));
+    (server, browser)
+}
+
+/// A copy of the built page (symbolic links) with `file` left out (`None`:
+/// a 404) or replaced by `text`, in a directory of its own named by `name`.
+pub fn dist_without(name: &str, file: &str, text: Option<&str>) -> PathBuf {
+    let copy = std::env::temp_dir().join(format!("spindle-dist-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&copy);
+    std::fs::create_dir_all(&copy).unwrap();
+    for entry in std::fs::read_dir(dist()).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_owned();
+        if name != file {
+            std::os::unix::fs::symlink(&path, copy.join(name)).unwrap();
+        }
+    }
+    if let Some(text) = text {
+        std::fs::write(copy.join(file), text).unwrap();
+    }
+    copy
+}
+
+/// One test per engine for a scenario `fn name(engine: Engine)`:
+/// `name::chromium`, `name::firefox`, `name::webkit`.
+#[macro_export]
+macro_rules! in_every_engine {
+    ($($scenario:ident),* $(,)?) => {$(
+        mod $scenario {
+            #[test]
+            fn chromium() {
+                super::$scenario($crate::support::Engine::Chromium)
+            }
+            #[test]
+            fn firefox() {
+                super::$scenario($crate::support::Engine::Firefox)
+            }
+            #[test]
+            fn webkit() {
+                super::$scenario($crate::support::Engine::WebKit)
+            }
+        }
+    )*};
+}
+
 /// Waits for `#spindle-result` to leave `idle`/`running`; returns its state
 /// and text.
+/// The element is looked up again at every poll: the page may reload
+/// itself once (under its service worker) while the test waits.
 pub fn wait_result(browser: &Browser, secs: u64) -> (String, String) {
-    let el = browser.wait_for("#spindle-result", 30);
+    browser.wait_for("#spindle-result", 30);
     browser
         .wait_until(secs, || {
+            let el = browser.find("#spindle-result")?;
             let state = el.attr("data-state")?;
             (state == "done" || state == "error").then(|| (state, el.text_content()))
         })
-        .unwrap_or_else(|| panic!("no result after {secs} s; state {:?}", el.attr("data-state")))
+        .unwrap_or_else(|| {
+            let state = browser.find("#spindle-result").and_then(|el| el.attr("data-state"));
+            panic!("no result after {secs} s; state {state:?}")
+        })
 }
 
 /// Waits, without WebDriver traffic while the page works, for a finished
@@ -90,7 +162,9 @@ pub fn wait_done_where(browser: &Browser, secs: u64, what: &str, wanted: impl Fn
         .unwrap_or_else(|| panic!("no {what} after {secs} s"))
 }
 
-/// Console entries at level SEVERE (errors), minus none: every error counts.
+/// Console entries at level SEVERE (errors), minus none: every error
+/// counts. Chromium only: geckodriver and WebKitWebDriver have no command
+/// for the console (their list is empty).
 pub fn console_errors(browser: &Browser) -> Vec<String> {
     browser
         .console()
