@@ -68,10 +68,9 @@ async function answer(request, url) {
   let response = HASHED.test(url.pathname) ? await store.match(key) : undefined;
   if (!response) {
     try {
+      // Not stored again: each build's worker stores all of its files
+      // when it installs.
       response = await fetch(request);
-      if (response.status === 200 && response.type === "basic") {
-        await store.put(key, response.clone());
-      }
     } catch (offline) {
       response = await store.match(key);
       if (!response) throw offline;
