@@ -53,6 +53,14 @@ fn after_one_visit_the_page_runs_offline(engine: Engine) {
     browser.goto(&server.url("/"));
     let stores = wait_for_service_worker(&browser);
     assert_eq!(stores.len(), 1, "{stores:?}");
+    // Installable: a manifest whose icons load.
+    let icons = browser.eval_async(
+        "const done = arguments[0];
+         fetch(document.querySelector('link[rel=manifest]').href).then((r) => r.json())
+             .then((m) => Promise.all(m.icons.map((i) => fetch(new URL(i.src, document.baseURI)).then((r) => [i.sizes, r.status]))))
+             .then(done, (e) => done(String(e)));",
+    );
+    assert_eq!(icons, json!([["any", 200], ["192x192", 200], ["512x512", 200]]), "{icons}");
     let home = server.url(EVERY_MODE);
     let downloads = server.url("/?workload=fetch&tasks=2&kib=16&latency=0&modes=async&repeat=1&warmup=0&autorun=1");
     server.stop();
