@@ -14,27 +14,25 @@ pub use webdriver::{Browser, Engine};
 /// The release build of the page (`trunk build --release`), or
 /// `$SPINDLE_DIST`.
 pub fn dist() -> PathBuf {
-    let dir = std::env::var_os("SPINDLE_DIST")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("dist"));
-    assert!(
-        dir.join("index.html").is_file(),
-        "{} has no index.html: run `trunk build --release` first (scripts/check.sh does)",
-        dir.display()
-    );
-    dir
+    built("SPINDLE_DIST", "dist", "trunk build --release")
 }
 
-/// The release build made for a sub-path (`trunk build --release
-/// --public-url /spindle/ --dist target/dist-spindle`, as scripts/check.sh
-/// does), or `$SPINDLE_DIST_SPINDLE`.
+/// The release build made for a sub-path, or `$SPINDLE_DIST_SPINDLE`.
 pub fn dist_under_spindle() -> PathBuf {
-    let dir = std::env::var_os("SPINDLE_DIST_SPINDLE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/dist-spindle"));
+    built(
+        "SPINDLE_DIST_SPINDLE",
+        "target/dist-spindle",
+        "trunk build --release --public-url /spindle/ --dist target/dist-spindle",
+    )
+}
+
+/// `$env`, or `dir` in the repository, which `command` builds.
+fn built(env: &str, dir: &str, command: &str) -> PathBuf {
+    let dir =
+        std::env::var_os(env).map(PathBuf::from).unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(dir));
     assert!(
         dir.join("index.html").is_file(),
-        "{} has no index.html: run `trunk build --release --public-url /spindle/ --dist target/dist-spindle` first (scripts/check.sh does)",
+        "{} has no index.html: run `{command}` first (scripts/check.sh does)",
         dir.display()
     );
     dir
@@ -70,18 +68,25 @@ pub fn open_unisolated(engine: Engine, query: &str) -> (Server, Browser) {
 /// A copy of the built page (symbolic links) with `file` left out (`None`:
 /// a 404) or replaced by `text`, in a directory of its own named by `name`.
 pub fn dist_without(name: &str, file: &str, text: Option<&str>) -> PathBuf {
+    let copy = dist_linked_except(name, &[file]);
+    if let Some(text) = text {
+        std::fs::write(copy.join(file), text).unwrap();
+    }
+    copy
+}
+
+/// A fresh directory named by `name` that links every file of the built
+/// page but `left_out`.
+pub fn dist_linked_except(name: &str, left_out: &[&str]) -> PathBuf {
     let copy = std::env::temp_dir().join(format!("spindle-dist-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&copy);
     std::fs::create_dir_all(&copy).unwrap();
     for entry in std::fs::read_dir(dist()).unwrap() {
         let path = entry.unwrap().path();
         let name = path.file_name().unwrap().to_owned();
-        if name != file {
+        if !left_out.iter().any(|f| name == *f) {
             std::os::unix::fs::symlink(&path, copy.join(name)).unwrap();
         }
-    }
-    if let Some(text) = text {
-        std::fs::write(copy.join(file), text).unwrap();
     }
     copy
 }
