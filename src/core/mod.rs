@@ -12,8 +12,13 @@
 //! - [`session`]: what crosses a boundary: the setup ↔ query string, share
 //!   links, downloads, and the messages between the page and its workers.
 //!
-//! Dependencies point one way: `session` → `run` → `workload` → `mode`.
+//! - [`lesson`]: the tutorials' claims as experiments, and the verdict
+//!   each run's figures give.
+//!
+//! Dependencies point one way: `lesson` → `session` → `run` → `workload` →
+//! `mode` (the result document carries a lesson's verdict as plain data).
 
+pub mod lesson;
 pub mod mode;
 pub mod run;
 pub mod session;

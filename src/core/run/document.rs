@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::bounded;
 use super::record::RunRecord;
 use super::stats::{AmdahlFit, ModeStats};
+use crate::core::lesson::LessonStamp;
 use crate::core::mode::Mode;
 use crate::core::workload::Params;
 
@@ -105,6 +106,9 @@ pub struct ResultDoc {
     /// Sweeps: the Amdahl curve fitted to each mode that uses workers.
     #[serde(default, deserialize_with = "bounded::at_most::<_, _, { Mode::ALL.len() }>")]
     pub amdahl: Vec<AmdahlFit>,
+    /// The lesson this run checked, and its verdict here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lesson: Option<LessonStamp>,
 }
 
 /// Fields added after version 1 may be missing (see `share::upgrade`).
@@ -113,14 +117,26 @@ fn one() -> u32 {
 }
 
 impl ResultDoc {
-    /// The document as the page publishes it (pretty JSON).
+    /// The document as the page publishes it: compact JSON, the one
+    /// serialiser share links use too (a second, pretty one would double
+    /// the serialising code in the download; *Download JSON* indents it
+    /// with the browser's own `JSON.stringify`).
     pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).expect("the result document is plain data")
+        serde_json::to_string(self).expect("the result document is plain data")
     }
 
     /// The statistics of `mode` at the document's worker count.
     pub fn stats_of(&self, mode: Mode) -> Option<&ModeStats> {
         self.stats.iter().find(|s| s.mode == mode && s.workers == self.workers)
+    }
+
+    /// The document without its runs' per-task records.
+    pub fn without_tasks(&self) -> ResultDoc {
+        let mut lean = self.clone();
+        for run in &mut lean.runs {
+            run.tasks.clear();
+        }
+        lean
     }
 
     /// The latest run of `mode`.
@@ -159,6 +175,7 @@ mod tests {
             cancelled: false,
             stats: vec![],
             amdahl: vec![],
+            lesson: None,
             env: EnvInfo { cross_origin_isolated: true, ..Default::default() },
             pool: None,
             runs: vec![RunRecord {

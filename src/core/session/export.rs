@@ -110,6 +110,7 @@ mod tests {
             }],
             stats: vec![],
             amdahl: vec![],
+            lesson: None,
         };
         let csv = tasks_csv(&doc);
         let lines: Vec<&str> = csv.split("\r\n").collect();

@@ -109,19 +109,6 @@ impl std::fmt::Display for BadMessage {
 
 impl std::error::Error for BadMessage {}
 
-/// A picture's pixels as text for [`FromWorker::Picture`] (base64url).
-pub fn encode_pixels(pixels: &[u8]) -> String {
-    use base64::Engine as _;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(pixels)
-}
-
-/// # Errors
-/// The text is not base64url.
-pub fn decode_pixels(text: &str) -> Result<Vec<u8>, base64::DecodeError> {
-    use base64::Engine as _;
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(text)
-}
-
 /// Serialises a message for `postMessage`.
 pub fn encode<T: Serialize>(message: &T) -> String {
     serde_json::to_string(message).expect("messages are plain data: they always serialise")
@@ -130,7 +117,9 @@ pub fn encode<T: Serialize>(message: &T) -> String {
 /// # Errors
 /// The text is not a message of type `T` (wrong build, corrupted message).
 pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, BadMessage> {
-    serde_json::from_str(text).map_err(|e| BadMessage(e.to_string()))
+    // From bytes, as share links are read: one reader, so the records both
+    // carry (runs, tasks) have one deserialiser in the download, not two.
+    serde_json::from_slice(text.as_bytes()).map_err(|e| BadMessage(e.to_string()))
 }
 
 #[cfg(test)]

@@ -23,7 +23,7 @@ const QUOTED_CHARS: usize = 40;
 
 /// Keys the setup itself owns; all others belong to the workload.
 const SETUP_KEYS: &[&str] =
-    &["workload", "workers", "modes", "autorun", "switch", "panic", "repeat", "warmup", "sweep"];
+    &["workload", "workers", "modes", "autorun", "switch", "panic", "repeat", "warmup", "sweep", "lesson"];
 
 /// Measured repeats per mode (`repeat=`), after the warm-up run.
 pub const REPEATS: std::ops::RangeInclusive<u32> = 1..=20;
@@ -218,6 +218,12 @@ impl Setup {
             }
         }
         (setup, at_most_messages(messages))
+    }
+
+    /// The setup `query` stands for, written the one way the page writes
+    /// it (without `autorun`): two queries of the same setup give the same.
+    pub fn canonical(query: &str, hardware_concurrency: u32) -> String {
+        Setup { autorun: false, ..Setup::from_query(query, hardware_concurrency).0 }.to_query()
     }
 
     /// The query string (without `?`) that reproduces this setup.

@@ -3,24 +3,26 @@
 //!
 //! `#result=` + base64url(`[LINK_FORMAT]` + zlib(the [`ResultDoc`] as JSON)).
 //!
-//! The steps are separate so that the zlib in the middle can be the
-//! browser's own (`CompressionStream("deflate")`, in `platform::share`):
-//! [`document_json`] → zlib → [`frame`] to make a link, [`unframe`] → inflate
-//! → [`read_document`] to read one. On the host (tests, fuzzers, tools)
-//! [`encode`] and [`decode`] do the whole way with `miniz_oxide`.
+//! The steps are separate so that the zlib and the base64url can be the
+//! browser's own (`CompressionStream("deflate")`, `Uint8Array.toBase64`,
+//! in `platform::share`): [`document_json`] → zlib → [`framed`] →
+//! base64url to make a link, [`payload`] → base64url → [`unframed`] →
+//! inflate → [`read_document`] to read one. On the host (tests, fuzzers,
+//! tools) [`encode`] and [`decode`] do the whole way with `miniz_oxide` and
+//! the `base64` crate.
 //! The first byte versions the framing; the document carries its own
 //! `version` (see [`RESULT_VERSION`]). zlib's checksum catches damaged and
 //! tampered links; everything decoded is checked before the page uses it.
 
 use std::fmt;
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
+#[cfg(not(target_arch = "wasm32"))]
+use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine as _};
 
 use crate::core::run::bounded;
 use crate::core::run::document::{ResultDoc, RESULT_VERSION};
 use crate::core::run::stats::{self, Measured, PlanStep};
-use crate::core::session::setup::{MAX_WORKERS, REPEATS};
+use crate::core::session::setup::{Setup, MAX_WORKERS, REPEATS};
 use crate::core::workload;
 
 /// The framing of a link (the first byte after base64url decoding).
@@ -106,23 +108,28 @@ pub fn document_json(doc: &ResultDoc, with_tasks: bool) -> Vec<u8> {
     if with_tasks {
         return json(doc);
     }
-    let mut lean = doc.clone();
-    for run in &mut lean.runs {
-        run.tasks.clear();
-    }
-    json(&lean)
+    json(&doc.without_tasks())
 }
 
-/// The fragment (`result=…`) for zlib-compressed document JSON.
-pub fn frame(packed: &[u8]) -> String {
+/// Zlib-compressed document JSON as a link frames it: the format byte,
+/// then the data (base64url of this follows [`FRAGMENT_KEY`]).
+pub fn framed(packed: &[u8]) -> Vec<u8> {
     let mut bytes = Vec::with_capacity(packed.len() + 1);
     bytes.push(LINK_FORMAT);
     bytes.extend_from_slice(packed);
-    format!("{FRAGMENT_KEY}{}", URL_SAFE_NO_PAD.encode(&bytes))
+    bytes
+}
+
+/// The fragment (`result=…`) for zlib-compressed document JSON, with the
+/// `base64` crate.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn frame(packed: &[u8]) -> String {
+    format!("{FRAGMENT_KEY}{}", URL_SAFE_NO_PAD.encode(framed(packed)))
 }
 
 /// The fragment for `doc`, compressed with `compress` (zlib): without its
 /// per-task records if the link would otherwise pass [`MAX_LINK_CHARS`].
+#[cfg(not(target_arch = "wasm32"))]
 pub fn link_with(doc: &ResultDoc, compress: impl Fn(&[u8]) -> Vec<u8>) -> Link {
     let fragment = frame(&compress(&document_json(doc, true)));
     if fragment.len() <= MAX_LINK_CHARS {
@@ -137,12 +144,12 @@ pub fn encode(doc: &ResultDoc) -> Link {
     link_with(doc, |json| miniz_oxide::deflate::compress_to_vec_zlib(json, 9))
 }
 
-/// The zlib data a fragment (with or without `#`) carries, after checking
-/// its framing and length.
+/// The base64url text of a fragment (with or without `#`), after checking
+/// that it is a link and not too long.
 ///
 /// # Errors
-/// Not a link, too long, not base64url, or an unknown format.
-pub fn unframe(fragment: &str) -> Result<Vec<u8>, ShareError> {
+/// Not a link, empty, or too long.
+pub fn payload(fragment: &str) -> Result<&str, ShareError> {
     let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
     let text = fragment.strip_prefix(FRAGMENT_KEY).ok_or(ShareError::NotALink)?;
     if text.is_empty() {
@@ -151,7 +158,14 @@ pub fn unframe(fragment: &str) -> Result<Vec<u8>, ShareError> {
     if fragment.len() > MAX_FRAGMENT_CHARS {
         return Err(ShareError::TooLong { chars: fragment.len() });
     }
-    let mut bytes = URL_SAFE_NO_PAD.decode(text).map_err(|e| ShareError::NotBase64(e.to_string()))?;
+    Ok(text)
+}
+
+/// The zlib data in a link's decoded bytes, after checking the format byte.
+///
+/// # Errors
+/// Empty, or a format this page does not know.
+pub fn unframed(mut bytes: Vec<u8>) -> Result<Vec<u8>, ShareError> {
     match bytes.first() {
         None => Err(ShareError::Empty),
         Some(&LINK_FORMAT) => {
@@ -160,6 +174,17 @@ pub fn unframe(fragment: &str) -> Result<Vec<u8>, ShareError> {
         }
         Some(&format) => Err(ShareError::Format(format)),
     }
+}
+
+/// The zlib data a fragment (with or without `#`) carries, with the
+/// `base64` crate: [`payload`], base64url, [`unframed`].
+///
+/// # Errors
+/// Not a link, too long, not base64url, or an unknown format.
+#[cfg(not(target_arch = "wasm32"))]
+pub fn unframe(fragment: &str) -> Result<Vec<u8>, ShareError> {
+    let bytes = URL_SAFE_NO_PAD.decode(payload(fragment)?).map_err(|e| ShareError::NotBase64(e.to_string()))?;
+    unframed(bytes)
 }
 
 /// Reads a fragment (with or without `#`) with `miniz_oxide` (the host's
@@ -286,6 +311,27 @@ fn check(doc: &ResultDoc) -> Result<(), ShareError> {
     };
     if crate::core::workload::find(&doc.workload).is_none() {
         return implausible(format!("an unknown workload {:?}", doc.workload));
+    }
+    if let Some(stamp) = &doc.lesson {
+        let Some((lesson, parts)) = stamp.parts(doc) else {
+            return implausible(format!("an unknown lesson {:?}", stamp.id));
+        };
+        let cores = doc.env.hardware_concurrency;
+        let mismatch = parts.len() > lesson.parts.len()
+            || lesson
+                .parts
+                .iter()
+                .zip(&parts)
+                .any(|(p, d)| Setup::canonical(p.setup, cores) != Setup::canonical(&d.setup, cores));
+        if mismatch {
+            return implausible(format!("lesson {:?} with results that are not its setups", stamp.id));
+        }
+        for earlier in &stamp.earlier {
+            if earlier.lesson.is_some() {
+                return implausible("a lesson inside a lesson".into());
+            }
+            check(earlier)?;
+        }
     }
     if !(1..=MAX_WORKERS).contains(&doc.workers) {
         return implausible(format!("{} workers; 1 … {MAX_WORKERS}", doc.workers));
@@ -421,6 +467,7 @@ mod tests {
             },
             pool: Some(PoolInfo { threads: 2, startup_ms: 41.5, worker_ready_ms: 120.25 }),
             amdahl: fit_all(&stats, 2),
+            lesson: None,
             stats,
             runs,
         }
@@ -573,6 +620,57 @@ mod tests {
             vec![crate::core::run::stats::AmdahlFit { mode: Mode::Pool, serial_fraction: 2.0, rms_error: 0.1 }];
         let e = decode(&encode(&fit).fragment).unwrap_err();
         assert!(matches!(&e, ShareError::Implausible(why) if why.contains("serial fraction")), "{e:?}");
+    }
+
+    /// A lesson travels with its parts' results, and only with its own
+    /// setups; the verdict is not read back (the page judges for itself).
+    #[test]
+    fn a_lesson_travels_with_its_parts_and_only_its_setups() {
+        use crate::core::lesson::{find, LessonStamp, Outcome, Verdict};
+        let uneven = find("uneven").unwrap();
+        let mut first = sample();
+        first.setup = uneven.parts[0].setup.to_string();
+        let mut doc = sample();
+        doc.setup = uneven.parts[1].setup.to_string();
+        let verdict = Verdict { outcome: Outcome::Holds, reason: None, lines: vec![] };
+        doc.lesson =
+            Some(LessonStamp { id: "uneven".into(), earlier: vec![first.without_tasks()], verdict: Some(verdict) });
+        let opened = decode(&encode(&doc).fragment).unwrap();
+        let stamp = opened.lesson.as_ref().unwrap();
+        assert_eq!((stamp.id.as_str(), stamp.verdict.as_ref()), ("uneven", None));
+        assert_eq!(stamp.earlier[0].setup, first.setup);
+        assert_eq!(stamp.parts(&opened).unwrap().1.len(), 2);
+
+        let swapped = {
+            let mut d = doc.clone();
+            std::mem::swap(&mut d.setup, &mut d.lesson.as_mut().unwrap().earlier[0].setup);
+            d
+        };
+        let nested = {
+            let mut d = doc.clone();
+            d.lesson.as_mut().unwrap().earlier[0].lesson = doc.lesson.clone();
+            d
+        };
+        let unknown = {
+            let mut d = doc.clone();
+            d.lesson.as_mut().unwrap().id = "warp".into();
+            d
+        };
+        let three = {
+            let mut d = doc.clone();
+            let first = d.lesson.as_ref().unwrap().earlier[0].clone();
+            d.lesson.as_mut().unwrap().earlier.push(first);
+            d
+        };
+        for (what, bad) in [
+            ("not its setups", swapped),
+            ("inside a lesson", nested),
+            ("unknown lesson", unknown),
+            ("not its setups", three),
+        ] {
+            let e = decode(&encode(&bad).fragment).unwrap_err();
+            assert!(matches!(&e, ShareError::Implausible(why) if why.contains(what)), "{what}: {e:?}");
+        }
     }
 
     /// A link's "✓ correct" is its own claim: where the page knows the
