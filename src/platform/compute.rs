@@ -123,7 +123,7 @@ pub fn register() {
             Ok(ToWorker::Picture { workload, params }) => {
                 if let Ok(ctx) = context(&workload, &params, 1, 0.0, None) {
                     if let Some(p) = ctx.workload.traits().draws.map(|d| d.picture()) {
-                        let pixels = crate::core::session::protocol::encode_pixels(&p.pixels);
+                        let pixels = crate::platform::share::base64url(&p.pixels);
                         post(&FromWorker::Picture { width: p.width, height: p.height, pixels });
                     }
                 }

@@ -15,6 +15,29 @@ extern "C" {
     fn copy_text(text: &str) -> js_sys::Promise;
     fn inflate(bytes: &js_sys::Uint8Array, limit: f64) -> js_sys::Promise;
     fn deflate(bytes: &js_sys::Uint8Array) -> js_sys::Promise;
+    fn to_base64url(bytes: &js_sys::Uint8Array) -> String;
+    #[wasm_bindgen(catch)]
+    fn from_base64url(text: &str) -> Result<js_sys::Uint8Array, JsValue>;
+}
+
+/// `data` as base64url without padding, by the browser.
+pub fn base64url(data: &[u8]) -> String {
+    to_base64url(&bytes(data))
+}
+
+/// The bytes of base64url text without padding, by the browser; why not.
+pub fn from_base64(text: &str) -> Result<Vec<u8>, String> {
+    from_base64url(text).map(|b| b.to_vec()).map_err(|e| super::compute::js_error_text(&e))
+}
+
+/// JSON indented by two spaces, by the browser's own `JSON.stringify`
+/// (`text` as it was if the browser cannot).
+pub fn indented(text: &str) -> String {
+    js_sys::JSON::parse(text)
+        .and_then(|v| js_sys::JSON::stringify_with_replacer_and_space(&v, &JsValue::NULL, &JsValue::from(2)))
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_else(|| text.to_string())
 }
 
 /// Puts `text` on the clipboard; false if the browser refused.
@@ -35,7 +58,7 @@ fn bytes(data: &[u8]) -> js_sys::Uint8Array {
 /// # Errors
 /// Anything that is not an intact, plausible result, in words.
 pub async fn decode(fragment: &str) -> Result<ResultDoc, ShareError> {
-    let packed = share::unframe(fragment)?;
+    let packed = share::unframed(from_base64(share::payload(fragment)?).map_err(ShareError::NotBase64)?)?;
     let json = JsFuture::from(inflate(&bytes(&packed), MAX_JSON_BYTES as f64)).await.map_err(|e| {
         if e.is_instance_of::<js_sys::RangeError>() {
             ShareError::TooLarge
@@ -51,7 +74,8 @@ pub async fn decode(fragment: &str) -> Result<ResultDoc, ShareError> {
 pub async fn encode(doc: &ResultDoc) -> Option<Link> {
     let pack = |json: Vec<u8>| async move {
         let packed = JsFuture::from(deflate(&bytes(&json))).await.ok()?;
-        Some(share::frame(&packed.unchecked_into::<js_sys::Uint8Array>().to_vec()))
+        let packed = packed.unchecked_into::<js_sys::Uint8Array>().to_vec();
+        Some(format!("{}{}", share::FRAGMENT_KEY, base64url(&share::framed(&packed))))
     };
     let fragment = pack(share::document_json(doc, true)).await?;
     if fragment.len() <= MAX_LINK_CHARS {

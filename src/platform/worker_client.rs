@@ -350,14 +350,12 @@ impl ComputeClient {
             FromWorker::Failed { id, error } => ClientEvent::RunFailed { id, error },
             // Only isolated workers send these, to the compute worker.
             FromWorker::TaskDone { .. } | FromWorker::Put { .. } => return,
-            FromWorker::Picture { width, height, pixels } => {
-                match crate::core::session::protocol::decode_pixels(&pixels) {
-                    Ok(pixels) if pixels.len() == (width * height) as usize => {
-                        ClientEvent::Picture(Picture { width, height, pixels })
-                    }
-                    _ => ClientEvent::RunFailed { id: None, error: "the picture arrived damaged".into() },
+            FromWorker::Picture { width, height, pixels } => match crate::platform::share::from_base64(&pixels) {
+                Ok(pixels) if pixels.len() == (width * height) as usize => {
+                    ClientEvent::Picture(Picture { width, height, pixels })
                 }
-            }
+                _ => ClientEvent::RunFailed { id: None, error: "the picture arrived damaged".into() },
+            },
         };
         (self.on_event)(event);
     }

@@ -43,7 +43,7 @@ pub fn ShareBar(props: &Props) -> Html {
     let json = {
         let doc = props.doc.clone();
         Callback::from(move |_: MouseEvent| {
-            share::download(&export::file_name(&doc, "json"), "application/json", &doc.to_json())
+            share::download(&export::file_name(&doc, "json"), "application/json", &share::indented(&doc.to_json()))
         })
     };
     let csv = {
