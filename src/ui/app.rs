@@ -11,7 +11,8 @@ use std::task::{Context, Poll};
 
 use yew::prelude::*;
 
-use super::components::{EnvPanel, Messages, PictureView, ProgressView, ResultDoc, Results, SetupForm, SharedBanner};
+use super::components::{env_panel, messages, progress, shared_banner};
+use super::components::{lessons, LessonsView, PictureView, ResultDoc, Results, SetupForm};
 use super::state::{Action, PoolStatus, RunStatus, State, Step};
 use crate::core::mode::{Mode, Place};
 use crate::core::run::clock::Clock;
@@ -100,36 +101,25 @@ pub fn App() -> Html {
         use_memo((), move |_| ComputeClient::new(move |event| dispatcher.dispatch(action_for(event))))
     };
 
-    // Start the pool at load, so the first run does not wait for it.
+    // Once, at load: start the pool (so the first run does not wait for
+    // it), tell the tests the page is up, ask the service worker's loader
+    // whether an unisolated page stays so, and read a share link in the
+    // address once the page is shown (reading may take a moment).
     {
         let client = client.clone();
         let start = matches!(state.pool, PoolStatus::Starting { .. }).then_some(state.setup.workers);
+        let (settled, fragment, dispatcher) = (state.isolation_settled, state.link_to_read.clone(), state.dispatcher());
         use_effect_with((), move |_| {
             if let Some(threads) = start {
                 client.start(threads);
             }
-        });
-    }
-
-    use_effect_with((), |_| env::mark_ready());
-
-    // Not isolated: the service worker's loader says whether it reloads
-    // the page, and if not, why.
-    {
-        let (settled, dispatcher) = (state.isolation_settled, state.dispatcher());
-        use_effect_with((), move |_| {
+            env::mark_ready();
             if !settled {
+                let dispatcher = dispatcher.clone();
                 wasm_bindgen_futures::spawn_local(async move {
                     dispatcher.dispatch(Action::IsolationSettled(env::why_not_isolated().await));
                 });
             }
-        });
-    }
-
-    // A share link in the address is read once the page is shown.
-    {
-        let (fragment, dispatcher) = (state.link_to_read.clone(), state.dispatcher());
-        use_effect_with((), move |_| {
             if let Some(fragment) = fragment {
                 wasm_bindgen_futures::spawn_local(async move {
                     let read = share::decode(&fragment).await.map(Rc::new).map_err(|e| e.to_string());
@@ -154,8 +144,8 @@ pub fn App() -> Html {
         });
     }
 
-    // The setup always stands in the URL.
-    use_effect_with(state.setup.to_query(), |query| url::replace_query(query));
+    // The setup (or the open lesson) always stands in the URL.
+    use_effect_with(state.address(), |query| url::replace_query(query));
 
     // Carry out the next step of a run in progress, once per step.
     {
@@ -238,6 +228,10 @@ pub fn App() -> Html {
         let state = state.clone();
         Callback::from(move |()| state.dispatch(Action::RunStarted { at: SharedClock.now_ms() }))
     };
+    let run_lesson = {
+        let state = state.clone();
+        Callback::from(move |()| state.dispatch(Action::RunLesson { at: SharedClock.now_ms() }))
+    };
     let run_here = {
         let state = state.clone();
         Callback::from(move |()| state.dispatch(Action::RunHere { at: SharedClock.now_ms() }))
@@ -284,8 +278,23 @@ pub fn App() -> Html {
                 <p class="tagline">
                     { "The same work, run eight ways: sequentially, on the page's own thread, on threads, a thread pool, a GIL, isolated workers, async and cooperatively. Timed, checked and measured." }
                 </p>
+                <nav class="top">
+                    <a href="#lessons" id="nav-lessons">{ "Lessons" }</a>
+                    <a href="#setup">{ "Lab bench" }</a>
+                    <a href="#results">{ "Results" }</a>
+                </nav>
             </header>
-            <Messages messages={state.messages.clone()} on_action={dispatch.clone()} />
+            { messages(&state.messages, &dispatch) }
+            { lessons(&LessonsView {
+                lesson: state.lesson,
+                run: state.lesson_run.as_ref(),
+                shared: state.shared.as_ref(),
+                shared_verdict: state.shared_verdict.as_ref(),
+                running: state.is_running(),
+                cores: state.env.hardware_concurrency,
+                on_action: &dispatch,
+                on_run: &run_lesson,
+            }) }
             <div class="columns">
                 <SetupForm
                     setup={state.setup.clone()}
@@ -295,13 +304,13 @@ pub fn App() -> Html {
                     on_action={dispatch.clone()}
                     on_run={run}
                 />
-                <EnvPanel env={state.env.clone()} pool={state.pool.clone()} />
+                { env_panel(&state.env, &state.pool) }
             </div>
             if let Some(doc) = &state.shared {
-                <SharedBanner doc={doc.clone()} on_run_here={run_here} can_run={state.cannot_run().is_none()} />
+                { shared_banner(doc, &run_here, state.cannot_run().is_none()) }
             }
             if let Some(p) = state.progress() {
-                <ProgressView progress={p.clone()} on_cancel={cancel} />
+                { progress(p, &cancel) }
             }
             <PictureView picture={state.picture.clone()} />
             <Results

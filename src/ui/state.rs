@@ -5,6 +5,7 @@
 use std::rc::Rc;
 use std::sync::Arc;
 
+use crate::core::lesson::{self, judge, Lesson, LessonStamp, Outcome, Verdict};
 use crate::core::mode::normalise_modes;
 use crate::core::mode::Mode;
 use crate::core::run::document::{EnvInfo, PoolInfo, ResultDoc, RESULT_VERSION};
@@ -158,6 +159,9 @@ pub struct State {
     picture_for: Option<(String, Params)>,
     /// A result opened from a share link: measured elsewhere.
     pub shared: Option<Rc<ResultDoc>>,
+    /// The verdict of the lesson a shared result belongs to, judged here
+    /// from the link's figures.
+    pub shared_verdict: Option<Verdict>,
     /// The share link in the address, to read after the page is shown
     /// (reading may take a moment; the page is usable meanwhile).
     pub link_to_read: Option<String>,
@@ -165,10 +169,47 @@ pub struct State {
     pub link: Option<share::Link>,
     /// "Copy link" was pressed: the link is being made.
     pub link_wanted: bool,
+    /// The lesson open in the Lessons view (`?lesson=`), if any.
+    pub lesson: Option<&'static Lesson>,
+    /// The lesson being run, or run last: its parts' documents so far and,
+    /// once every part ran (or the run stopped), its verdict.
+    pub lesson_run: Option<LessonRun>,
     /// During a run, the result document of the steps done so far: built
     /// when a step ends, not at every tick, so the results are not redrawn
     /// 30 times a second while workers compete for the cores.
     so_far: Option<Rc<ResultDoc>>,
+}
+
+/// A lesson's run: one click on its Run button runs each of its parts in
+/// turn (each a normal run), then judges them.
+#[derive(Debug, Clone)]
+pub struct LessonRun {
+    pub lesson: &'static Lesson,
+    /// The finished parts' documents, in part order.
+    pub docs: Vec<Rc<ResultDoc>>,
+    /// Set once every part ran, or the run stopped.
+    pub verdict: Option<Verdict>,
+}
+
+/// Documents by identity (they may hold many tasks; props compare often).
+impl PartialEq for LessonRun {
+    fn eq(&self, other: &Self) -> bool {
+        self.lesson == other.lesson
+            && self.verdict == other.verdict
+            && self.docs.len() == other.docs.len()
+            && self.docs.iter().zip(&other.docs).all(|(a, b)| Rc::ptr_eq(a, b))
+    }
+}
+
+impl LessonRun {
+    fn new(lesson: &'static Lesson) -> LessonRun {
+        LessonRun { lesson, docs: Vec::new(), verdict: None }
+    }
+
+    /// The part to run next, if any is left and no verdict is in.
+    fn next_part(&self) -> Option<&'static lesson::Part> {
+        self.verdict.is_none().then(|| self.lesson.parts.get(self.docs.len())).flatten()
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -261,6 +302,13 @@ pub enum Action {
     /// The page stays unisolated for this load (its service worker will
     /// not reload it), and why, if index.html's loader said.
     IsolationSettled(Option<String>),
+    /// A lesson opened in the Lessons view (its first setup in the form),
+    /// or the view closed (`None`).
+    OpenLesson(Option<String>),
+    /// The open lesson's Run pressed: its parts run one after another.
+    RunLesson {
+        at: f64,
+    },
 }
 
 impl State {
@@ -268,7 +316,14 @@ impl State {
     /// messages about what in it was rejected; a shared result from its
     /// fragment (`#result=…`), or why it cannot be read.
     pub fn new(query: &str, fragment: &str, env: EnvInfo) -> State {
-        let (setup, mut messages) = Setup::from_query(query, env.hardware_concurrency);
+        let (mut setup, mut messages) = Setup::from_query(query, env.hardware_concurrency);
+        let (lesson, lesson_message) = lesson_in(query);
+        messages.extend(lesson_message);
+        if let Some(l) = lesson {
+            let (first, _) = Setup::from_query(l.parts[0].setup, env.hardware_concurrency);
+            setup = Setup { autorun: setup.autorun, ..first };
+        }
+        let lesson_run = lesson.filter(|_| setup.autorun).map(LessonRun::new);
         let pool = if env.cross_origin_isolated {
             PoolStatus::Starting { threads: setup.workers }
         } else {
@@ -289,14 +344,20 @@ impl State {
             picture_for: None,
             so_far: None,
             shared: None,
+            shared_verdict: None,
             link_to_read,
             link: None,
             link_wanted: false,
+            lesson,
+            lesson_run,
         };
         if state.setup.autorun {
             match state.unrunnable_modes() {
                 None => state.autorun_pending = true,
-                Some(why) => messages.push(format!("autorun=1 ignored: {why}")),
+                Some(why) => {
+                    state.lesson_run = None;
+                    messages.push(format!("autorun=1 ignored: {why}"));
+                }
             }
         }
         state.messages = messages;
@@ -480,6 +541,7 @@ impl State {
                 .collect(),
             stats,
             amdahl,
+            lesson: None,
         }
     }
 
@@ -488,6 +550,7 @@ impl State {
         // A tick or a task count changes nothing the results show.
         let same_results = matches!(action, Action::Tick { .. } | Action::TaskProgress { .. });
         let mut state = self.apply_one(action);
+        state.follow_lesson();
         if !same_results {
             state.so_far = match &state.run {
                 RunStatus::Running(p) if !p.done.is_empty() => Some(Rc::new(state.document_with(p, false, false))),
@@ -495,6 +558,57 @@ impl State {
             };
         }
         state
+    }
+
+    /// The address's query: the open lesson's id while the form holds one
+    /// of its setups, else the setup itself.
+    pub fn address(&self) -> String {
+        let cores = self.env.hardware_concurrency;
+        let here = Setup { autorun: false, ..self.setup.clone() }.to_query();
+        match self.lesson {
+            Some(l) if l.parts.iter().any(|p| Setup::canonical(p.setup, cores) == here) => format!("lesson={}", l.id),
+            _ => self.setup.to_query(),
+        }
+    }
+
+    /// A lesson's run after each action: a finished part's document is
+    /// kept and the next part set to run; after the last part, or a
+    /// cancelled or failed run, the verdict, stamped on the result.
+    fn follow_lesson(&mut self) {
+        let cores = self.env.hardware_concurrency;
+        let Some(lr) = self.lesson_run.as_mut() else { return };
+        let Some(part) = lr.next_part() else { return };
+        match &self.run {
+            RunStatus::Done(doc)
+                if !lr.docs.iter().any(|d| Rc::ptr_eq(d, doc))
+                    && Setup::canonical(part.setup, cores) == Setup::canonical(&doc.setup, cores) =>
+            {
+                lr.docs.push(doc.clone());
+                match lr.next_part() {
+                    Some(next) if !doc.cancelled => {
+                        let (setup, _) = Setup::from_query(next.setup, cores);
+                        self.setup = setup;
+                        self.autorun_pending = true;
+                    }
+                    _ => {
+                        let docs: Vec<&ResultDoc> = lr.docs.iter().map(|d| &**d).collect();
+                        let verdict = judge(lr.lesson, &docs);
+                        lr.verdict = Some(verdict.clone());
+                        let earlier = lr.docs[..lr.docs.len() - 1].iter().map(|d| d.without_tasks()).collect();
+                        let stamp = LessonStamp { id: lr.lesson.id.to_string(), earlier, verdict: Some(verdict) };
+                        self.run = RunStatus::Done(Rc::new(ResultDoc { lesson: Some(stamp), ..(**doc).clone() }));
+                    }
+                }
+            }
+            RunStatus::Error(error) => {
+                lr.verdict = Some(Verdict {
+                    outcome: Outcome::CannotShow,
+                    reason: Some(format!("the run failed: {error}")),
+                    lines: Vec::new(),
+                });
+            }
+            _ => {}
+        }
     }
 
     fn apply_one(mut self, action: Action) -> State {
@@ -578,6 +692,13 @@ impl State {
             Action::Picture(picture) if self.picture_for.is_some() => self.picture = Some(Rc::new(picture)),
             Action::Picture(_) => {}
             Action::RunStarted { at } if self.cannot_run().is_none() => {
+                // A lesson's run goes on only with its next part.
+                let cores = self.env.hardware_concurrency;
+                if !self.lesson_run.as_ref().and_then(LessonRun::next_part).is_some_and(|part| {
+                    Setup::canonical(part.setup, cores) == Setup { autorun: false, ..self.setup.clone() }.to_query()
+                }) {
+                    self.lesson_run = None;
+                }
                 let request = self.run_request();
                 let key = (request.workload.clone(), request.params.clone());
                 if self.picture_for.as_ref() != Some(&key) {
@@ -604,6 +725,11 @@ impl State {
             }
             Action::RunStarted { .. } => {}
             Action::RunHere { at } => {
+                let lesson = self.shared.as_ref().and_then(|d| d.lesson.as_ref()).and_then(|s| lesson::find(&s.id));
+                if let Some(l) = lesson {
+                    self.lesson = Some(l);
+                    return self.apply(Action::RunLesson { at });
+                }
                 if let Some(doc) = &self.shared {
                     let (setup, messages) = Setup::from_query(&doc.setup, self.env.hardware_concurrency);
                     self.messages.extend(messages.into_iter().map(|m| format!("Shared setup: {m}")));
@@ -706,15 +832,65 @@ impl State {
                     ));
                 }
             }
+            Action::OpenLesson(id) if !self.is_running() => match id.as_deref().map(lesson::find) {
+                None => self.lesson = None,
+                Some(None) => self.messages.push(format!("No lesson {}.", id.unwrap_or_default())),
+                Some(Some(l)) => {
+                    let (setup, _) = Setup::from_query(l.parts[0].setup, self.env.hardware_concurrency);
+                    self.setup = setup;
+                    self.lesson = Some(l);
+                    if self.lesson_run.as_ref().is_some_and(|r| r.lesson.id != l.id) {
+                        self.lesson_run = None;
+                    }
+                }
+            },
+            Action::OpenLesson(_) => {}
+            Action::RunLesson { at } => {
+                let Some(l) = self.lesson.filter(|_| !self.is_running()) else { return self };
+                let (setup, _) = Setup::from_query(l.parts[0].setup, self.env.hardware_concurrency);
+                self.setup = setup;
+                let mut run = LessonRun::new(l);
+                if let Some(why) = self.cannot_run() {
+                    run.verdict = Some(Verdict { outcome: Outcome::CannotShow, reason: Some(why), lines: Vec::new() });
+                    self.lesson_run = Some(run);
+                    return self;
+                }
+                self.lesson_run = Some(run);
+                return self.apply(Action::RunStarted { at });
+            }
             Action::LinkRead(result) => {
                 self.link_to_read = None;
                 match result {
-                    Ok(doc) => self.shared = Some(doc),
+                    Ok(doc) => {
+                        if let Some((l, parts)) = doc.lesson.as_ref().and_then(|s| s.parts(&doc)) {
+                            self.lesson = Some(l);
+                            self.shared_verdict = Some(judge(l, &parts));
+                        }
+                        self.shared = Some(doc);
+                    }
                     Err(why) => self.messages.push(why),
                 }
             }
         }
         self
+    }
+}
+
+/// The lesson a query names (`lesson=`), or a message if it names none.
+fn lesson_in(query: &str) -> (Option<&'static Lesson>, Option<String>) {
+    let id = form_urlencoded::parse(query.trim_start_matches('?').as_bytes())
+        .take(crate::core::session::setup::MAX_QUERY_PAIRS)
+        .filter(|(k, _)| k == "lesson")
+        .last()
+        .map(|(_, v)| v.into_owned());
+    let Some(id) = id else { return (None, None) };
+    match lesson::find(id.trim()) {
+        Some(l) => (Some(l), None),
+        None => {
+            let shown: String = id.chars().take(40).collect();
+            let known: Vec<&str> = lesson::CATALOGUE.iter().map(|l| l.id).collect();
+            (None, Some(format!("Unknown lesson {shown:?}; known: {}.", known.join(", "))))
+        }
     }
 }
 
@@ -940,7 +1116,7 @@ mod tests {
         assert!(doc.cancelled);
         assert_eq!(doc.runs.len(), 1);
         assert_eq!(doc.stats.len(), 1);
-        assert!(doc.to_json().contains("\"cancelled\": true"));
+        assert!(doc.to_json().contains("\"cancelled\":true"));
         // The pool's answer, arriving late, changes nothing; Run works again.
         let s = s.apply(Action::ModeDone { id, run: record(Mode::Pool), at: 30.0 });
         assert_eq!(s.run.name(), "done");
@@ -1096,5 +1272,86 @@ mod tests {
         assert_eq!((s.setup.repeat, s.messages.len()), (5, 2));
         let s = s.apply(Action::SetSweep(true)).apply(Action::SetWarmup(false));
         assert!(s.setup.sweep && !s.setup.warmup);
+    }
+
+    #[test]
+    fn a_lesson_opens_from_the_address_and_stands_in_it() {
+        let s = State::new("lesson=uneven", "", env(true));
+        assert_eq!(s.lesson.unwrap().id, "uneven");
+        assert!(s.setup.params.get("bounds").unwrap().contains("6000000"));
+        assert_eq!(s.address(), "lesson=uneven");
+        let s = s.apply(Action::SetWorkers(1));
+        assert!(s.address().starts_with("workload=primes"), "a changed setup is no longer the lesson's");
+        let s = State::new("lesson=%3Cscript%3E", "", env(true));
+        assert!(s.lesson.is_none());
+        assert!(s.messages[0].starts_with("Unknown lesson \"<script>\"; known: gil,"), "{:?}", s.messages);
+        let s = s.apply(Action::OpenLesson(Some("race".into())));
+        assert_eq!((s.lesson.unwrap().id, s.setup.workload.id), ("race", "counter"));
+        assert!(s.apply(Action::OpenLesson(None)).lesson.is_none());
+    }
+
+    /// Runs the lesson's current part to the end, every mode at `wall(step)`.
+    fn run_part(s: State, wall: impl Fn(PlanStep) -> f64) -> State {
+        let id = s.next_run_id - 1;
+        run_all(s, id, wall)
+    }
+
+    #[test]
+    fn a_lessons_parts_run_in_turn_then_its_verdict_is_stamped_on_the_result() {
+        let s = State::new("lesson=uneven", "", env(true)).apply(Action::PoolReady(PoolInfo {
+            threads: 2,
+            startup_ms: 1.0,
+            worker_ready_ms: 1.0,
+        }));
+        let s = s.apply(Action::RunLesson { at: 0.0 });
+        assert!(s.is_running());
+        // One task per bound: the pool barely gains.
+        let s = run_part(s, |step| if step.mode == Mode::Pool { 800.0 } else { 1_000.0 });
+        assert!(s.autorun_pending, "the next part runs by itself");
+        assert_eq!(s.setup.params.get("order").map(String::as_str), Some("largest"));
+        assert!(s.lesson_run.as_ref().unwrap().verdict.is_none());
+        let s = s.apply(Action::RunStarted { at: 100.0 });
+        assert!(s.lesson_run.is_some(), "the second part belongs to the lesson");
+        let s = run_part(s, |step| if step.mode == Mode::Pool { 520.0 } else { 1_000.0 });
+        let verdict = s.lesson_run.as_ref().unwrap().verdict.clone().unwrap();
+        assert_eq!(verdict.outcome, Outcome::Holds, "{verdict:?}");
+        let RunStatus::Done(doc) = &s.run else { panic!() };
+        assert_eq!(doc.lesson.as_ref().unwrap().id, "uneven");
+        assert_eq!(doc.lesson.as_ref().unwrap().verdict.as_ref(), Some(&verdict));
+        assert_eq!(doc.lesson.as_ref().unwrap().earlier.len(), 1, "the first part travels with the last");
+        assert!(doc.lesson.as_ref().unwrap().earlier[0].runs.iter().all(|r| r.tasks.is_empty()));
+        assert!(!s.autorun_pending);
+        // A plain run afterwards is not the lesson's.
+        let s = s.apply(Action::SetWorkers(1)).apply(Action::RunStarted { at: 900.0 });
+        assert!(s.lesson_run.is_none());
+    }
+
+    #[test]
+    fn a_cancelled_lesson_cannot_be_shown_and_a_shared_one_runs_here() {
+        let s = State::new("lesson=gil&autorun=1", "", env(true));
+        assert!(s.lesson_run.is_some() && s.autorun_pending);
+        let s = s.apply(Action::RunStarted { at: 0.0 }).apply(Action::Cancel);
+        let run = s.lesson_run.clone().unwrap();
+        assert_eq!(run.verdict.unwrap().outcome, Outcome::CannotShow);
+        let RunStatus::Done(doc) = &s.run else { panic!() };
+        assert!(doc.lesson.as_ref().unwrap().verdict.as_ref().unwrap().reason.as_ref().unwrap().contains("cancelled"));
+
+        let shared = Rc::clone(doc);
+        let s = State::new("", "", env(true)).apply(Action::LinkRead(Ok(shared)));
+        assert_eq!(s.lesson.unwrap().id, "gil", "the link opens its lesson");
+        let s = s.apply(Action::RunHere { at: 0.0 });
+        assert!(s.is_running());
+        assert_eq!(s.lesson_run.as_ref().unwrap().lesson.id, "gil");
+        assert!(s.shared.as_ref().unwrap().lesson.is_some(), "both verdicts stay");
+        assert_eq!(s.shared_verdict.as_ref().unwrap().outcome, Outcome::CannotShow, "judged here from the link");
+    }
+
+    #[test]
+    fn a_lesson_that_cannot_run_here_says_why_at_once() {
+        let s = State::new("lesson=gil", "", env(false)).apply(Action::RunLesson { at: 0.0 });
+        assert!(!s.is_running());
+        let verdict = s.lesson_run.unwrap().verdict.unwrap();
+        assert_eq!(verdict.outcome, Outcome::CannotShow);
+        assert!(verdict.reason.unwrap().contains("not cross-origin isolated"));
     }
 }

@@ -4,21 +4,14 @@ use crate::core::run::document::EnvInfo;
 use crate::ui::format::ms;
 use crate::ui::state::PoolStatus;
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub env: EnvInfo,
-    pub pool: PoolStatus,
-}
-
 fn yes_no(value: bool) -> Html {
     html! { <span class={if value { "yes" } else { "no" }}>{ if value { "yes" } else { "no" } }</span> }
 }
 
-/// The browser's side of the story: isolation, cores, pool.
-#[component]
-pub fn EnvPanel(props: &Props) -> Html {
-    let env = &props.env;
-    let (pool_size, startup, status) = match &props.pool {
+/// The browser's side of the story: isolation, cores, pool. A plain view,
+/// not a component: small and cheap to redraw.
+pub fn env_panel(env: &EnvInfo, pool: &PoolStatus) -> Html {
+    let (pool_size, startup, status) = match pool {
         PoolStatus::Unavailable(_) => {
             ("—".to_string(), "—".to_string(), html! { <span class="no">{ "unavailable" }</span> })
         }
@@ -48,10 +41,10 @@ pub fn EnvPanel(props: &Props) -> Html {
                    may report more than there are. The default worker count and the sweep's range follow it; \
                    speedup stops growing at the real core count." }
             </p>
-            if let PoolStatus::Unavailable(why) = &props.pool {
+            if let PoolStatus::Unavailable(why) = pool {
                 <p class="warning" id="isolation-warning">{ why }</p>
             }
-            if let PoolStatus::Failed(why) = &props.pool {
+            if let PoolStatus::Failed(why) = pool {
                 <p class="warning" id="pool-warning">
                     { format!("The thread pool could not start here: {why}. Main thread and Cooperative still run \
                                on the page; the other modes are listed as not run. Reload the page to try again.") }

@@ -1,5 +1,8 @@
-//! One component per file; each only renders its props and sends
-//! [`Action`](super::state::Action)s up.
+//! One view per file, each rendering what it is given and sending
+//! [`Action`](super::state::Action)s up: a component where it keeps its own
+//! state or must skip redraws (props compared, documents by identity), a
+//! plain function where it is small and cheap to redraw (each component
+//! costs about 1 KB of the download).
 
 use std::rc::Rc;
 
@@ -14,6 +17,7 @@ pub(crate) fn same<T>(a: &Option<Rc<T>>, b: &Option<Rc<T>>) -> bool {
 }
 
 mod env_panel;
+mod lessons;
 mod messages;
 mod picture;
 mod progress;
@@ -26,11 +30,12 @@ mod sweep_chart;
 mod task_table;
 mod timeline;
 
-pub use env_panel::EnvPanel;
-pub use messages::Messages;
+pub use env_panel::env_panel;
+pub use lessons::{lessons, Props as LessonsView};
+pub use messages::messages;
 pub use picture::PictureView;
-pub use progress::ProgressView;
+pub use progress::progress;
 pub use result_doc::ResultDoc;
 pub use results::Results;
 pub use setup_form::SetupForm;
-pub use shared_banner::SharedBanner;
+pub use shared_banner::shared_banner;

@@ -3,16 +3,9 @@ use yew::prelude::*;
 use crate::ui::format::ms;
 use crate::ui::state::Progress;
 
-#[derive(Properties, PartialEq)]
-pub struct Props {
-    pub progress: Progress,
-    pub on_cancel: Callback<()>,
-}
-
 /// During a run: what runs now, tasks done of all, time elapsed, Cancel.
-#[component]
-pub fn ProgressView(props: &Props) -> Html {
-    let p = &props.progress;
+/// A plain view, not a component: it changes at every tick anyway.
+pub fn progress(p: &Progress, on_cancel: &Callback<()>) -> Html {
     let (done, total) = p.tasks();
     let step = p.current_step();
     let now = match step {
@@ -27,7 +20,7 @@ pub fn ProgressView(props: &Props) -> Html {
         }
         None => "finishing".into(),
     };
-    let on_cancel = props.on_cancel.reform(|_: MouseEvent| ());
+    let on_cancel = on_cancel.reform(|_: MouseEvent| ());
     html! {
         <section class="panel progress-panel" id="progress" aria-live="polite">
             <div class="progress-line">

@@ -93,7 +93,7 @@ pub fn SetupForm(props: &Props) -> Html {
     });
 
     html! {
-        <section class="panel setup">
+        <section class="panel setup" id="setup">
             <h2>{ "Setup" }</h2>
             <div class="field">
                 <label for="workload">{ "Workload" }</label>

@@ -4,26 +4,12 @@ use yew::prelude::*;
 
 use crate::core::run::document::ResultDoc;
 
-#[derive(Properties)]
-pub struct Props {
-    pub doc: Rc<ResultDoc>,
-    pub on_run_here: Callback<()>,
-    pub can_run: bool,
-}
-
-impl PartialEq for Props {
-    fn eq(&self, other: &Self) -> bool {
-        Rc::ptr_eq(&self.doc, &other.doc) && (&self.on_run_here, self.can_run) == (&other.on_run_here, other.can_run)
-    }
-}
-
 /// A result opened from a link: where it was measured, and "Run here".
-#[component]
-pub fn SharedBanner(props: &Props) -> Html {
-    let doc = &props.doc;
+/// A plain view, not a component: it is small and cheap to redraw.
+pub fn shared_banner(doc: &Rc<ResultDoc>, on_run_here: &Callback<()>, can_run: bool) -> Html {
     let env = &doc.env;
     let isolation = if env.cross_origin_isolated { "cross-origin isolated" } else { "not isolated" };
-    let on_click = props.on_run_here.reform(|_: MouseEvent| ());
+    let on_click = on_run_here.reform(|_: MouseEvent| ());
     html! {
         <section class="panel shared" id="shared">
             <h2>{ "Shared results, measured elsewhere" }</h2>
@@ -40,7 +26,7 @@ pub fn SharedBanner(props: &Props) -> Html {
                 ) }
             </p>
             <p class="note">{ "These figures come from the link, not from this machine. Run here runs the same setup on this machine and shows both side by side." }</p>
-            <button id="run-here" class="run" onclick={on_click} disabled={!props.can_run}>{ "Run here" }</button>
+            <button id="run-here" class="run" onclick={on_click} disabled={!can_run}>{ "Run here" }</button>
         </section>
     }
 }

@@ -16,11 +16,16 @@ pub struct Props {
     pub shared: Option<Rc<ResultDoc>>,
     /// This browser's `hardwareConcurrency`.
     pub cores: u32,
+    /// The figure's id: one per chart on the page.
+    #[prop_or(AttrValue::Static("sweep-chart"))]
+    pub id: AttrValue,
 }
 
 impl PartialEq for Props {
     fn eq(&self, other: &Self) -> bool {
-        same(&self.here, &other.here) && same(&self.shared, &other.shared) && self.cores == other.cores
+        same(&self.here, &other.here)
+            && same(&self.shared, &other.shared)
+            && (self.cores, &self.id) == (other.cores, &other.id)
     }
 }
 
@@ -168,7 +173,7 @@ pub fn SweepChart(props: &Props) -> Html {
         }
     });
     html! {
-        <figure class="sweep" id="sweep-chart">
+        <figure class="sweep" id={props.id.clone()}>
             <figcaption>{ "Speedup by worker count" }</figcaption>
             <svg viewBox={format!("0 0 {W} {H}")} role="img"
                 aria-label="Speedup against worker count: one line per mode, the ideal line, fitted Amdahl curves and the core count">
