@@ -70,3 +70,27 @@ fn no_horizontal_scrolling_from_360_to_1920_px_and_44_px_controls_on_touch() {
         }
     }
 }
+
+#[test]
+fn a_lessons_verdict_and_picture_fit_a_phone() {
+    let server = Server::start(dist(), true);
+    for (width, height, touch) in [(360, 740, true), (1280, 900, false)] {
+        let browser = Browser::launch_device(width, height, touch);
+        browser.goto(&server.url("/?lesson=gil&autorun=1"));
+        browser
+            .wait_until(120, || (browser.find("#lesson")?.attr("data-outcome")? != "none").then_some(()))
+            .expect("a verdict");
+        browser.wait_for("#lesson-picture .bars", 10);
+        let faults = layout_faults(&browser);
+        assert!(
+            faults["scroll"].as_u64() <= faults["width"].as_u64(),
+            "{width} px: the page scrolls sideways: {faults}"
+        );
+        assert_eq!(faults["wide"], json!([]), "{width} px: wider than the window: {faults}");
+        assert_eq!(faults["small"], json!([]), "{width} px: touch targets under 44 px: {faults}");
+        if let (1280, Some(path)) = (width, std::env::var_os("SPINDLE_LESSON_SCREENSHOT")) {
+            browser.eval("document.getElementById('lessons').scrollIntoView();", vec![]);
+            std::fs::write(path, browser.screenshot()).unwrap();
+        }
+    }
+}

@@ -7,6 +7,7 @@
 
 mod hosting;
 mod layout;
+mod lessons;
 mod results;
 mod serve;
 mod support;
