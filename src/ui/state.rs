@@ -834,13 +834,15 @@ impl State {
             }
             Action::OpenLesson(id) if !self.is_running() => match id.as_deref().map(lesson::find) {
                 None => self.lesson = None,
-                Some(None) => self.messages.push(format!("No lesson {}.", id.unwrap_or_default())),
+                Some(None) => self.messages.push("No such lesson.".into()),
                 Some(Some(l)) => {
                     let (setup, _) = Setup::from_query(l.parts[0].setup, self.env.hardware_concurrency);
                     self.setup = setup;
                     self.lesson = Some(l);
                     if self.lesson_run.as_ref().is_some_and(|r| r.lesson.id != l.id) {
+                        // Another lesson: the one between its parts stops.
                         self.lesson_run = None;
+                        self.autorun_pending = false;
                     }
                 }
             },

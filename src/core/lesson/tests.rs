@@ -243,6 +243,7 @@ fn a_cancelled_or_unfinished_lesson_cannot_be_shown() {
         d.last_mut().unwrap().cancelled = true;
         let v = verdict(l, &d);
         assert_eq!(v.outcome, Outcome::CannotShow, "{}", l.id);
+        assert!(v.lines.iter().all(|line| line.measured.is_empty() && line.met.is_none()), "no misleading figures");
         assert!(v.reason.unwrap().contains("cancelled"));
         let d = holding(l.id, false);
         let v = verdict(l, &d[..d.len() - 1]);

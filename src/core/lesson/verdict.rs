@@ -355,6 +355,8 @@ pub fn judge(lesson: &Lesson, docs: &[&ResultDoc]) -> Verdict {
         })
         .collect();
     if let Some(why) = cannot_show(lesson, docs) {
+        // Figures of runs that cannot show the lesson would only mislead.
+        let lines = lines.into_iter().map(|l| Line { measured: String::new(), met: None, ..l }).collect();
         return Verdict::cannot(why, lines);
     }
     if !lesson.expects_failures {
