@@ -103,7 +103,7 @@ pub struct LessonStamp {
     /// The earlier parts' documents, in order, without their tasks.
     #[serde(default, deserialize_with = "bounded::at_most::<_, _, { MAX_PARTS - 1 }>")]
     pub earlier: Vec<ResultDoc>,
-    #[serde(skip_deserializing)]
+    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
     pub verdict: Option<Verdict>,
 }
 
