@@ -197,6 +197,54 @@ fn without_module_workers_or_compression_streams_the_page_says_so_and_runs_what_
     assert!(messages.contains("no DecompressionStream"), "{messages}");
 }
 
+/// Browsers without `Uint8Array.toBase64`/`fromBase64` (before 2025):
+/// the page's base64url falls back on `btoa`/`atob`, for the picture it
+/// receives, the link it makes and the link it reads, and still refuses
+/// text that is not base64url.
+#[test]
+fn without_the_new_base64_methods_pictures_and_share_links_still_work() {
+    let server = Server::start(dist(), true);
+    let browser = Browser::launch();
+    browser.devtools(
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({ "source": "delete Uint8Array.prototype.toBase64; delete Uint8Array.fromBase64;" }),
+    );
+    browser.goto(
+        &server.url("/?workload=mandelbrot&width=64&height=48&band=8&modes=sequential&repeat=1&warmup=0&autorun=1"),
+    );
+    let doc = wait_done(&browser, 120);
+    assert_eq!(browser.eval("return typeof Uint8Array.fromBase64;", vec![]), json!("undefined"));
+    let lit = browser.wait_until(20, || {
+        let v = browser.eval(
+            "const c = document.getElementById('picture'); if (!c) return null;
+             const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+             let lit = 0; for (let i = 0; i < d.length; i += 4) if (d[i] + d[i + 1] + d[i + 2] > 0) lit++;
+             return lit;",
+            vec![],
+        );
+        v.as_u64().filter(|&n| n > 0)
+    });
+    assert!(lit.is_some(), "the picture arrived and was drawn");
+    browser.wait_for("#copy-link", 10).click();
+    let link = browser
+        .wait_until(10, || {
+            browser
+                .eval("const e = document.getElementById('share-link'); return e && e.value;", vec![])
+                .as_str()
+                .map(String::from)
+        })
+        .expect("a link made with btoa");
+    browser.goto(&server.url("/"));
+    browser.goto(&link);
+    browser.wait_for("#shared", 30);
+    let checksum = doc["runs"][0]["result"].as_str().unwrap();
+    let shown = browser.wait_for("#summary-sequential .check", 10).text();
+    assert!(checksum.starts_with("checksum ") && shown.contains(checksum), "the link's answer: {shown}");
+    browser.goto(&format!("{}#result=AQ!!", server.url("/")));
+    let messages = browser.wait_for("#messages", 30).text();
+    assert!(messages.contains("base64url"), "{messages}");
+}
+
 /// WebKit's limit on a host without headers: under the page's service
 /// worker it starts one compute worker per page load, so a new worker
 /// count (a new pool is a new worker) fails until a reload; the page says
