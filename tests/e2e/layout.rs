@@ -88,6 +88,12 @@ fn a_lessons_verdict_and_picture_fit_a_phone() {
         );
         assert_eq!(faults["wide"], json!([]), "{width} px: wider than the window: {faults}");
         assert_eq!(faults["small"], json!([]), "{width} px: touch targets under 44 px: {faults}");
+        // The criterion table wraps rather than scroll: every figure in view.
+        let table = browser.eval(
+            "const t = document.getElementById('checks'); return [t.getBoundingClientRect().right, window.innerWidth];",
+            vec![],
+        );
+        assert!(table[0].as_f64() <= table[1].as_f64().map(|w| w + 0.5), "{width} px: the criterion table: {table}");
         if let (1280, Some(path)) = (width, std::env::var_os("SPINDLE_LESSON_SCREENSHOT")) {
             browser.eval("document.getElementById('lessons').scrollIntoView();", vec![]);
             std::fs::write(path, browser.screenshot()).unwrap();

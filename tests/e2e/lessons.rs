@@ -111,10 +111,11 @@ crate::in_every_engine!(every_lesson_runs_and_finds_a_verdict_with_its_figures);
 
 #[test]
 fn a_shared_lesson_opens_with_its_verdict_and_runs_here_beside_it() {
-    let (_server, browser) = open("?lesson=map-order&autorun=1");
-    let outcome = wait_verdict(&browser, "map-order", 120);
+    let (_server, browser) = open("?lesson=uneven&autorun=1");
+    let outcome = wait_verdict(&browser, "uneven", 120);
     let doc = wait_done(&browser, 10);
-    assert_eq!(doc["lesson"]["id"], "map-order");
+    assert_eq!(doc["lesson"]["id"], "uneven");
+    assert_eq!(doc["lesson"]["earlier"].as_array().unwrap().len(), 1, "the first of its two parts travels too");
     browser.find("#copy-link").unwrap().click();
     let link = browser
         .wait_until(10, || {
@@ -126,7 +127,7 @@ fn a_shared_lesson_opens_with_its_verdict_and_runs_here_beside_it() {
 
     let fresh = Browser::launch();
     fresh.goto(&link);
-    fresh.wait_for("#lesson[data-lesson='map-order']", 30);
+    fresh.wait_for("#lesson[data-lesson='uneven']", 30);
     let theirs = fresh.wait_for("#shared-verdict", 30);
     assert_eq!(theirs.attr("data-outcome").as_deref(), Some(outcome.as_str()));
     let said = text(&fresh, "#shared-verdict .outcome");
@@ -141,7 +142,7 @@ fn a_shared_lesson_opens_with_its_verdict_and_runs_here_beside_it() {
 
     fresh.wait_until(60, || fresh.find("#run-here")?.enabled().then_some(())).expect("Run here enabled");
     fresh.find("#run-here").unwrap().click();
-    let here = wait_verdict(&fresh, "map-order", 120);
+    let here = wait_verdict(&fresh, "uneven", 120);
     assert!(here == "holds" || here == "does-not-hold", "{here}");
     assert!(text(&fresh, "#verdict .outcome").starts_with("The claim "));
     assert_eq!(
@@ -150,7 +151,8 @@ fn a_shared_lesson_opens_with_its_verdict_and_runs_here_beside_it() {
         "both verdicts, side by side"
     );
     let mine = wait_done(&fresh, 10);
-    assert_eq!(mine["lesson"]["id"], "map-order");
+    assert_eq!(mine["lesson"]["id"], "uneven");
+    assert_eq!(mine["lesson"]["earlier"][0]["setup"], doc["lesson"]["earlier"][0]["setup"], "both parts ran here");
     assert_eq!(mine["setup"], doc["setup"]);
     let errors = console_errors(&fresh);
     assert!(errors.is_empty(), "{errors:?}");
