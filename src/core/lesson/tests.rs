@@ -371,3 +371,15 @@ fn a_stamp_writes_its_verdict_and_reads_back_without_it() {
     let long = json.replace("\"gil\"", &format!("\"{}\"", "x".repeat(100)));
     assert!(serde_json::from_str::<LessonStamp>(&long).is_err());
 }
+
+/// A link whose lesson nests lessons as deep as it likes is refused, not a
+/// stack overflow: the JSON reader's depth limit, then the share checks.
+#[test]
+fn lessons_nested_in_a_link_are_refused() {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz/seeds/share_link");
+    let nested = std::fs::read(dir.join("lesson-nested-json")).unwrap();
+    assert!(crate::core::session::share::read_document(&nested).is_err());
+    let one = std::fs::read(dir.join("lesson-uneven-json")).unwrap();
+    let doc = crate::core::session::share::read_document(&one).unwrap();
+    assert_eq!(doc.lesson.unwrap().earlier.len(), 1);
+}
