@@ -522,7 +522,7 @@ impl State {
             workload: p.request.workload.clone(),
             params: p.request.params.clone(),
             workers: p.workers,
-            setup: Setup { autorun: false, ..p.setup.clone() }.to_query(),
+            setup: p.setup.to_query_without_autorun(),
             repeat: p.setup.repeat,
             warmup: p.setup.warmup,
             sweep: p.setup.sweep,
@@ -564,7 +564,7 @@ impl State {
     /// of its setups, else the setup itself.
     pub fn address(&self) -> String {
         let cores = self.env.hardware_concurrency;
-        let here = Setup { autorun: false, ..self.setup.clone() }.to_query();
+        let here = self.setup.to_query_without_autorun();
         match self.lesson {
             Some(l) if l.parts.iter().any(|p| Setup::canonical(p.setup, cores) == here) => format!("lesson={}", l.id),
             _ => self.setup.to_query(),
@@ -694,9 +694,12 @@ impl State {
             Action::RunStarted { at } if self.cannot_run().is_none() => {
                 // A lesson's run goes on only with its next part.
                 let cores = self.env.hardware_concurrency;
-                if !self.lesson_run.as_ref().and_then(LessonRun::next_part).is_some_and(|part| {
-                    Setup::canonical(part.setup, cores) == Setup { autorun: false, ..self.setup.clone() }.to_query()
-                }) {
+                if !self
+                    .lesson_run
+                    .as_ref()
+                    .and_then(LessonRun::next_part)
+                    .is_some_and(|part| Setup::canonical(part.setup, cores) == self.setup.to_query_without_autorun())
+                {
                     self.lesson_run = None;
                 }
                 let request = self.run_request();

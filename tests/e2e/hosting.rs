@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 
-use crate::support::{dist, dist_under_spindle, wait_done, wait_result, Browser, Engine, Server};
+use crate::support::{copy_link, dist, dist_under_spindle, wait_done, wait_result, Browser, Engine, Server};
 use crate::{assert_every_mode_gives_the_default_sums, run_of};
 
 const EVERY_MODE: &str =
@@ -225,15 +225,7 @@ fn without_the_new_base64_methods_pictures_and_share_links_still_work() {
         v.as_u64().filter(|&n| n > 0)
     });
     assert!(lit.is_some(), "the picture arrived and was drawn");
-    browser.wait_for("#copy-link", 10).click();
-    let link = browser
-        .wait_until(10, || {
-            browser
-                .eval("const e = document.getElementById('share-link'); return e && e.value;", vec![])
-                .as_str()
-                .map(String::from)
-        })
-        .expect("a link made with btoa");
+    let link = copy_link(&browser);
     browser.goto(&server.url("/"));
     browser.goto(&link);
     browser.wait_for("#shared", 30);

@@ -31,6 +31,16 @@ fn layout_faults(browser: &Browser) -> Value {
     )
 }
 
+/// No sideways scrolling, nothing wider than the window, no touch target
+/// under 44 px; returns the figures.
+fn assert_fits(browser: &Browser, width: u32) -> Value {
+    let faults = layout_faults(browser);
+    assert!(faults["scroll"].as_u64() <= faults["width"].as_u64(), "{width} px: the page scrolls sideways: {faults}");
+    assert_eq!(faults["wide"], json!([]), "{width} px: wider than the window: {faults}");
+    assert_eq!(faults["small"], json!([]), "{width} px: touch targets under 44 px: {faults}");
+    faults
+}
+
 #[test]
 fn no_horizontal_scrolling_from_360_to_1920_px_and_44_px_controls_on_touch() {
     let server = Server::start(dist(), true);
@@ -42,15 +52,9 @@ fn no_horizontal_scrolling_from_360_to_1920_px_and_44_px_controls_on_touch() {
         let doc = wait_done(&browser, 240);
         assert!(doc["runs"].as_array().unwrap().iter().all(|r| r["correct"] == true));
         browser.wait_for("#sweep-chart", 10);
-        let faults = layout_faults(&browser);
+        let faults = assert_fits(&browser, width);
         assert_eq!(faults["width"], json!(width), "{faults}");
         assert_eq!(faults["coarse"], json!(touch), "{faults}");
-        assert!(
-            faults["scroll"].as_u64() <= faults["width"].as_u64(),
-            "{width} px: the page scrolls sideways: {faults}"
-        );
-        assert_eq!(faults["wide"], json!([]), "{width} px: wider than the window: {faults}");
-        assert_eq!(faults["small"], json!([]), "{width} px: touch targets under 44 px: {faults}");
         // A timeline keeps a legible size on a phone, and scrolls inside.
         let timeline = browser.eval(
             "const f = document.querySelector('.timeline'); const s = f.querySelector('svg');
@@ -81,13 +85,7 @@ fn a_lessons_verdict_and_picture_fit_a_phone() {
             .wait_until(120, || (browser.find("#lesson")?.attr("data-outcome")? != "none").then_some(()))
             .expect("a verdict");
         browser.wait_for("#lesson-picture .bars", 10);
-        let faults = layout_faults(&browser);
-        assert!(
-            faults["scroll"].as_u64() <= faults["width"].as_u64(),
-            "{width} px: the page scrolls sideways: {faults}"
-        );
-        assert_eq!(faults["wide"], json!([]), "{width} px: wider than the window: {faults}");
-        assert_eq!(faults["small"], json!([]), "{width} px: touch targets under 44 px: {faults}");
+        assert_fits(&browser, width);
         // The criterion table wraps rather than scroll: every figure in view.
         let table = browser.eval(
             "const t = document.getElementById('checks'); return [t.getBoundingClientRect().right, window.innerWidth];",

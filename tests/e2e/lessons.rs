@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use serde_json::{json, Value};
 
-use crate::support::{console_errors, open, open_in, wait_done, Browser, Engine};
+use crate::support::{console_errors, copy_link, open, open_in, wait_done, Browser, Engine};
 
 /// Every lesson id, in the page's order (read from the page itself).
 fn lesson_ids(browser: &Browser) -> Vec<String> {
@@ -116,13 +116,7 @@ fn a_shared_lesson_opens_with_its_verdict_and_runs_here_beside_it() {
     let doc = wait_done(&browser, 10);
     assert_eq!(doc["lesson"]["id"], "uneven");
     assert_eq!(doc["lesson"]["earlier"].as_array().unwrap().len(), 1, "the first of its two parts travels too");
-    browser.find("#copy-link").unwrap().click();
-    let link = browser
-        .wait_until(10, || {
-            let v = browser.eval("const e = document.getElementById('share-link'); return e && e.value;", vec![]);
-            v.as_str().map(String::from)
-        })
-        .expect("a link");
+    let link = copy_link(&browser);
     drop(browser);
 
     let fresh = Browser::launch();

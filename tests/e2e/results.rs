@@ -4,7 +4,8 @@
 use serde_json::{json, Value};
 
 use crate::support::{
-    console_errors, dist, open, open_in, wait_done, wait_result, wait_result_quietly, Browser, Engine, Server,
+    console_errors, copy_link, dist, open, open_in, wait_done, wait_result, wait_result_quietly, Browser, Engine,
+    Server,
 };
 
 fn count(browser: &Browser, css: &str) -> u64 {
@@ -196,13 +197,7 @@ fn a_share_link_opens_in_a_fresh_browser_and_run_here_adds_the_local_series(engi
     assert!(rows[0].starts_with("mode,workers,threads,task,label,worker,start_ms"));
     assert_eq!(rows.len(), 1 + 12 + 12, "header and one row per task of each mode");
 
-    browser.find("#copy-link").unwrap().click();
-    let link = browser
-        .wait_until(10, || {
-            let v = browser.eval("const e = document.getElementById('share-link'); return e && e.value;", vec![]);
-            v.as_str().map(String::from)
-        })
-        .expect("a link");
+    let link = copy_link(&browser);
     assert!(link.contains("#result="), "{link}");
     assert!(!link.contains("autorun"), "opening a link must not run anything: {link}");
     drop(browser);

@@ -223,7 +223,13 @@ impl Setup {
     /// The setup `query` stands for, written the one way the page writes
     /// it (without `autorun`): two queries of the same setup give the same.
     pub fn canonical(query: &str, hardware_concurrency: u32) -> String {
-        Setup { autorun: false, ..Setup::from_query(query, hardware_concurrency).0 }.to_query()
+        Setup::from_query(query, hardware_concurrency).0.to_query_without_autorun()
+    }
+
+    /// [`Setup::to_query`] without `autorun`: the setup itself, as result
+    /// documents and lessons compare it.
+    pub fn to_query_without_autorun(&self) -> String {
+        Setup { autorun: false, ..self.clone() }.to_query()
     }
 
     /// The query string (without `?`) that reproduces this setup.

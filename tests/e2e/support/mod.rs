@@ -167,6 +167,17 @@ pub fn wait_done_where(browser: &Browser, secs: u64, what: &str, wanted: impl Fn
         .unwrap_or_else(|| panic!("no {what} after {secs} s"))
 }
 
+/// Clicks *Copy link* and waits for the link the page made.
+pub fn copy_link(browser: &Browser) -> String {
+    browser.wait_for("#copy-link", 10).click();
+    browser
+        .wait_until(10, || {
+            let v = browser.eval("const e = document.getElementById('share-link'); return e && e.value;", vec![]);
+            v.as_str().map(String::from)
+        })
+        .expect("a link")
+}
+
 /// Console entries at level SEVERE (errors), minus none: every error
 /// counts. Chromium only: geckodriver and WebKitWebDriver have no command
 /// for the console (their list is empty).
