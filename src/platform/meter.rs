@@ -31,6 +31,11 @@ pub const TICK_MS: f64 = 100.0;
 /// Sightings older than this are dropped (ms).
 const KEEP_MS: f64 = 120_000.0;
 
+/// A frame asked for and not drawn within this (ms) is not waited for any
+/// longer: a page that draws no frames (a hidden tab, a window the system
+/// does not draw) still carries a run on, with its timer.
+const FRAME_WAIT_MS: f64 = 1_000.0;
+
 /// A run in progress: the next beat, and the progress refresh.
 struct Watch {
     timeout: JsValue,
@@ -49,6 +54,8 @@ struct Inner {
     watch: Option<Watch>,
     /// Whether a frame has been asked for and has not run yet.
     requested: bool,
+    /// The timeout that stands in for that frame if it does not come.
+    frame_wait: JsValue,
 }
 
 impl Inner {
@@ -59,10 +66,12 @@ impl Inner {
         }
     }
 
-    /// Asks for the next frame, unless that is done already.
+    /// Asks for the next frame, unless that is done already, and for the
+    /// same call after [`FRAME_WAIT_MS`] in case no frame comes.
     fn request(&mut self) {
         if let (false, Some(cb), Some(window)) = (self.requested, &self.on_frame, web_sys::window()) {
             let _ = window.request_animation_frame(cb.as_ref().unchecked_ref());
+            self.frame_wait = set_timeout(cb.as_ref(), FRAME_WAIT_MS);
             self.requested = true;
         }
     }
@@ -88,10 +97,15 @@ impl MainThreadMeter {
     pub fn start() -> MainThreadMeter {
         let meter = MainThreadMeter(Rc::default());
         let weak = Rc::downgrade(&meter.0);
+        // At the frame, or at the timeout standing in for it.
         let on_frame = Closure::<dyn FnMut(f64)>::new(move |_: f64| {
             let Some(inner) = weak.upgrade() else { return };
             let waiting = {
                 let mut i = inner.borrow_mut();
+                if !i.requested {
+                    return;
+                }
+                clear_timeout(&i.frame_wait);
                 i.requested = false;
                 i.saw(SharedClock.now_ms());
                 std::mem::take(&mut i.waiting)

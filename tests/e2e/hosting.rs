@@ -197,6 +197,25 @@ fn without_module_workers_or_compression_streams_the_page_says_so_and_runs_what_
     assert!(messages.contains("no DecompressionStream"), "{messages}");
 }
 
+/// A page the browser draws no frames for (a hidden tab, a window the
+/// system does not draw): a run still goes from step to step, with the
+/// meter's timer standing in for the frames it waits for.
+#[test]
+fn a_page_that_draws_no_frames_still_runs_to_the_end() {
+    let server = Server::start(dist(), true);
+    let browser = Browser::launch();
+    browser.devtools(
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({ "source": "window.requestAnimationFrame = () => 0;" }),
+    );
+    browser.goto(&server.url("/?modes=sequential,main,pool,coop&bounds=300000&repeat=1&warmup=0&autorun=1"));
+    let doc = wait_done(&browser, 120);
+    for mode in ["sequential", "main", "pool", "coop"] {
+        assert_eq!(run_of(&doc, mode)["correct"], true, "{mode}");
+        assert!(run_of(&doc, mode)["responsiveness"].is_object(), "{mode}: measured");
+    }
+}
+
 /// Browsers without `Uint8Array.toBase64`/`fromBase64` (before 2025):
 /// the page's base64url falls back on `btoa`/`atob`, for the picture it
 /// receives, the link it makes and the link it reads, and still refuses
